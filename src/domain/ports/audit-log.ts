@@ -1,0 +1,28 @@
+/** Security events (SPEC: never a token, cookie or password in them). */
+export type SecurityEventType =
+  | 'login_success'
+  | 'login_failure'
+  | 'login_throttled'
+  | 'refresh'
+  | 'grace_hit'
+  | 'reuse_detected'
+  | 'logout'
+  | 'session_revoked'
+  | 'user_disabled'
+  | 'password_changed';
+
+export interface SecurityEvent {
+  type: SecurityEventType;
+  userId?: string;
+  username?: string;
+  sessionId?: string;
+  ip?: string | null;
+  requestId?: string;
+  reason?: string;
+  count?: number;
+}
+
+/** Where security events go. Fire and forget: never throws, never blocks. */
+export interface AuditLog {
+  record(event: SecurityEvent): void;
+}

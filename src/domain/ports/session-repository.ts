@@ -1,0 +1,30 @@
+import type { RevokeReason, Session } from '../session';
+
+/**
+ * Sessions and their refresh-token family. Times are milliseconds since the epoch.
+ * Unreachable storage throws `DomainError('service_unavailable')`.
+ */
+export interface SessionRepository {
+  /** Stores a new session; its id is unique. */
+  create(session: Session): Promise<void>;
+  /** Null when unknown. */
+  findById(id: string): Promise<Session | null>;
+  /**
+   * Atomic compare-and-set: only if the session is not revoked and its current jti is
+   * `expectedJti`, makes `expectedJti` the previous one (rotated at `now`), `next` the
+   * current one, and marks the session used at `now`. True when this call won.
+   */
+  rotate(id: string, expectedJti: string, next: { jti: string; issuedAt: number }, now: number): Promise<boolean>;
+  /** Marks the session used at `now` (no-op when unknown or revoked). */
+  touch(id: string, now: number): Promise<void>;
+  /** Revokes one session; true when it was not revoked before. */
+  revoke(id: string, reason: RevokeReason, now: number): Promise<boolean>;
+  /** Revokes every unrevoked session of the user except `exceptId`; returns the ids revoked. */
+  revokeAllForUser(userId: string, reason: RevokeReason, now: number, exceptId?: string): Promise<string[]>;
+  /** The user's unrevoked sessions whose absolute end is after `now`, newest first. */
+  listActiveForUser(userId: string, now: number): Promise<Session[]>;
+  /** Ids and times of sessions revoked at or after `since`. */
+  listRevokedSince(since: number): Promise<{ id: string; revokedAt: number }[]>;
+  /** Resolves when storage answers; throws `service_unavailable` otherwise. */
+  ping(): Promise<void>;
+}
