@@ -1,0 +1,88 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { DomainError } from '../../domain/errors';
+import { LOGOUT_SCOPES, type LogoutScope } from '../../application/logout';
+import { authBodyParser, type BodyFields } from './body';
+import { TokenCookies } from './cookies';
+import { assertSameOrigin } from './csrf';
+import type { HttpDeps } from './deps';
+import { identityHeaders } from './identity-headers';
+import { mountLoginRoutes, rejectQueryCredentials } from './login-routes';
+import { requestContext } from './request-context';
+import { readTokens } from './token-source';
+import { applyReissue, sendGrant } from './token-responses';
+
+function logoutScope(ctx: Context): LogoutScope {
+  const scope = ctx.query.scope ?? 'local';
+  if (typeof scope !== 'string' || !(LOGOUT_SCOPES as readonly string[]).includes(scope)) {
+    throw new DomainError('invalid_request', 'scope must be local, others or global');
+  }
+  return scope as LogoutScope;
+}
+
+/** The endpoints under the auth prefix (SPEC §4). */
+export function authRouter(deps: HttpDeps): Router {
+  const { settings } = deps;
+  const cookies = new TokenCookies(settings.cookie);
+  const router = new Router({ prefix: settings.authPrefix });
+  const body = authBodyParser(settings.bodyLimit);
+
+  /** Runs the gate for a request and applies any reissue to the response. */
+  const authenticate = async (ctx: Context) => {
+    const tokens = readTokens(ctx, cookies);
+    const result = await deps.gate.execute(tokens, requestContext(ctx));
+    applyReissue(ctx, result, tokens, cookies);
+    return result.identity;
+  };
+
+  mountLoginRoutes(router, deps, cookies);
+
+  router.post('/refresh', body, async (ctx) => {
+    rejectQueryCredentials(ctx);
+    const tokens = readTokens(ctx, cookies, ctx.state.body as BodyFields);
+    if (tokens.viaCookie) assertSameOrigin(ctx, settings.corsOrigins);
+    const grant = await deps.refresh.execute(tokens, requestContext(ctx));
+    sendGrant(ctx, grant, cookies, tokens.viaHeader);
+  });
+
+  router.post('/logout', body, async (ctx) => {
+    rejectQueryCredentials(ctx);
+    const scope = logoutScope(ctx);
+    const tokens = readTokens(ctx, cookies, ctx.state.body as BodyFields);
+    if (tokens.viaCookie) assertSameOrigin(ctx, settings.corsOrigins);
+    await deps.logout.execute(tokens, scope, requestContext(ctx));
+    if (scope !== 'others') cookies.clear(ctx);
+    ctx.status = 204;
+  });
+
+  router.get('/me', async (ctx) => {
+    const identity = await authenticate(ctx);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { sub: identity.sub, username: identity.username, roles: identity.roles, sid: identity.sid, exp: identity.exp };
+  });
+
+  router.get('/sessions', async (ctx) => {
+    const identity = await authenticate(ctx);
+    const sessions = await deps.listSessions.execute(identity.sub, identity.sid);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = sessions.map((s) => ({
+      id: s.id,
+      createdAt: new Date(s.createdAt).toISOString(),
+      lastUsedAt: new Date(s.lastUsedAt).toISOString(),
+      expiresAt: new Date(s.expiresAt).toISOString(),
+      userAgent: s.userAgent,
+      ip: s.ip,
+      current: s.current,
+    }));
+  });
+
+  router.all('/verify', async (ctx) => {
+    const identity = await authenticate(ctx);
+    ctx.set(identityHeaders(identity));
+    ctx.set('Cache-Control', 'no-store');
+    ctx.status = 200;
+    ctx.body = { sub: identity.sub, username: identity.username, roles: identity.roles, sid: identity.sid };
+  });
+
+  return router;
+}

@@ -1,0 +1,35 @@
+import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
+import type { AuthenticateRequest } from '../../application/authenticate-request';
+import type { ListSessions } from '../../application/list-sessions';
+import type { Login } from '../../application/login';
+import type { Logout } from '../../application/logout';
+import type { Refresh } from '../../application/refresh';
+import type { CookieSettings } from './cookies';
+
+export interface HttpSettings {
+  authPrefix: string;
+  cookie: CookieSettings;
+  /** Bytes. */
+  bodyLimit: number;
+  /** Trusted proxies in front (0: ignore `X-Forwarded-*`). */
+  trustProxy: number;
+  corsOrigins: string[];
+}
+
+/** Everything the HTTP adapter needs, built by the composition root. */
+export interface HttpDeps {
+  settings: HttpSettings;
+  login: Login;
+  refresh: Refresh;
+  logout: Logout;
+  gate: AuthenticateRequest;
+  listSessions: ListSessions;
+  /** Resolves when storage answers; rejects (`service_unavailable`) otherwise. */
+  readiness: () => Promise<void>;
+  /** Public keys for asymmetric algorithms; null with HS256. */
+  jwks: () => object | null;
+  logger: Logger;
+  /** What answers paths outside the auth endpoints (the reverse proxy); 404 when absent. */
+  fallback?: Middleware;
+}

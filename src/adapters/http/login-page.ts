@@ -1,0 +1,52 @@
+import type { Context } from 'koa';
+
+const escapeHtml = (s: string): string =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+
+const STYLE = `body{font:16px/1.5 system-ui,sans-serif;background:#f3f4f6;color:#111827;margin:0;display:grid;place-items:center;min-height:100vh}
+main{background:#fff;padding:2rem;border-radius:12px;box-shadow:0 4px 24px rgba(0,0,0,.08);width:min(22rem,90vw)}
+h1{font-size:1.4rem;margin:0 0 1.25rem}label{display:block;font-weight:600;margin:.75rem 0 .25rem}
+input{box-sizing:border-box;width:100%;padding:.55rem .7rem;border:1px solid #9ca3af;border-radius:8px;font:inherit}
+input:focus{outline:3px solid #2563eb55;border-color:#2563eb}
+button{margin-top:1.25rem;width:100%;padding:.65rem;border:0;border-radius:8px;background:#1d4ed8;color:#fff;font:inherit;font-weight:600;cursor:pointer}
+.error{background:#fee2e2;color:#991b1b;padding:.6rem .8rem;border-radius:8px;margin-bottom:.5rem}`;
+
+export interface LoginPageInput {
+  action: string;
+  rd: string;
+  username?: string;
+  error?: string;
+}
+
+/** The login form: one small accessible page, no external assets. */
+export function renderLoginPage({ action, rd, username = '', error }: LoginPageInput): string {
+  const alert = error ? `<p class="error" role="alert" id="login-error">${escapeHtml(error)}</p>` : '';
+  const described = error ? ' aria-describedby="login-error"' : '';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Sign in · tokengate</title><style>${STYLE}</style></head>
+<body><main><h1>Sign in to tokengate</h1>${alert}
+<form method="post" action="${escapeHtml(action)}"${described}>
+<input type="hidden" name="rd" value="${escapeHtml(rd)}">
+<label for="username">Username</label>
+<input id="username" name="username" autocomplete="username" required maxlength="128" value="${escapeHtml(username)}" autofocus>
+<label for="password">Password</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024">
+<button type="submit">Sign in</button>
+</form></main></body></html>`;
+}
+
+/** Sends the page with the headers a login page needs. */
+export function sendLoginPage(ctx: Context, status: number, input: LoginPageInput): void {
+  ctx.status = status;
+  ctx.type = 'text/html; charset=utf-8';
+  ctx.set('Cache-Control', 'no-store');
+  ctx.set('X-Content-Type-Options', 'nosniff');
+  ctx.set('Referrer-Policy', 'no-referrer');
+  ctx.set('X-Frame-Options', 'DENY');
+  ctx.set(
+    'Content-Security-Policy',
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  );
+  ctx.body = renderLoginPage(input);
+}

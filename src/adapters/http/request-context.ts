@@ -1,0 +1,26 @@
+import { randomUUID } from 'node:crypto';
+import type { Context, Middleware, Next } from 'koa';
+import type { RequestContext } from '../../application/settings';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** Keeps a well-formed client `X-Request-Id`, else makes one; echoes it on every response. */
+export function requestIdMiddleware(): Middleware {
+  return async (ctx: Context, next: Next) => {
+    const given = ctx.get('x-request-id');
+    const id = REQUEST_ID.test(given) ? given : randomUUID();
+    ctx.state.requestId = id;
+    ctx.set('X-Request-Id', id);
+    await next();
+  };
+}
+
+/** What the use-cases may know about the request. Koa resolves the IP under `TRUST_PROXY`. */
+export function requestContext(ctx: Context): RequestContext {
+  const ua = ctx.get('user-agent');
+  return {
+    ip: ctx.ip || null,
+    userAgent: ua ? ua.slice(0, 512) : null,
+    requestId: String(ctx.state.requestId),
+  };
+}

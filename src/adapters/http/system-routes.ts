@@ -1,0 +1,24 @@
+import Router from '@koa/router';
+import { DomainError } from '../../domain/errors';
+import type { HttpDeps } from './deps';
+
+/** `/healthz`, `/readyz` and `/.well-known/jwks.json`. */
+export function systemRouter(deps: HttpDeps): Router {
+  const router = new Router();
+  router.get('/healthz', (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { status: 'ok' };
+  });
+  router.get('/readyz', async (ctx) => {
+    await deps.readiness();
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { status: 'ready' };
+  });
+  router.get('/.well-known/jwks.json', (ctx) => {
+    const jwks = deps.jwks();
+    if (!jwks) throw new DomainError('not_found', 'no public keys: tokens are signed with a shared secret (HS256)');
+    ctx.set('Cache-Control', 'public, max-age=300');
+    ctx.body = jwks;
+  });
+  return router;
+}

@@ -1,0 +1,57 @@
+import type { Context } from 'koa';
+import { DomainError } from '../../domain/errors';
+import type { PresentedTokens } from '../../application/authenticate-request';
+import type { BodyFields } from './body';
+import type { TokenCookies } from './cookies';
+
+/** The tokens of a request, and where they came from. */
+export interface RequestTokens extends PresentedTokens {
+  /** A token came in `Authorization: Bearer` or `X-Refresh-Token`: answer in headers too. */
+  viaHeader: boolean;
+  /** A token came in a cookie: unsafe methods get the CSRF check. */
+  viaCookie: boolean;
+}
+
+const BEARER = /^bearer(?:\s+(.*))?$/i;
+
+/** `Authorization: Bearer <token>`: the token ('' when empty), or null for no or another scheme. */
+export function bearerToken(ctx: Context): string | null {
+  const header = ctx.get('authorization');
+  if (!header) return null;
+  if (countHeader(ctx.req.rawHeaders, 'authorization') > 1) return '';
+  const match = BEARER.exec(header.trim());
+  if (!match) return null;
+  return (match[1] ?? '').trim();
+}
+
+/**
+ * SPEC §4: access token from Bearer, else cookie; refresh token from `X-Refresh-Token`,
+ * else the JSON body's `refreshToken` (auth POSTs), else cookie.
+ */
+export function readTokens(ctx: Context, cookies: TokenCookies, body?: BodyFields): RequestTokens {
+  const bearer = bearerToken(ctx);
+  const headerRefresh = ctx.get('x-refresh-token') || null;
+  const bodyRefresh = body ? stringField(body, 'refreshToken') : null;
+  const cookieAccess = bearer === null ? cookies.readAccess(ctx) : null;
+  const cookieRefresh = headerRefresh === null && bodyRefresh === null ? cookies.readRefresh(ctx) : null;
+  return {
+    accessToken: bearer ?? cookieAccess,
+    refreshToken: headerRefresh ?? bodyRefresh ?? cookieRefresh,
+    viaHeader: bearer !== null || headerRefresh !== null,
+    viaCookie: cookieAccess !== null || cookieRefresh !== null,
+  };
+}
+
+/** An optional string field: null when absent, 400 when of another type. */
+export function stringField(body: BodyFields, name: string): string | null {
+  if (!Object.prototype.hasOwnProperty.call(body, name)) return null;
+  const value = body[name];
+  if (typeof value !== 'string') throw new DomainError('invalid_request', `"${name}" must be a string`);
+  return value;
+}
+
+function countHeader(raw: string[], name: string): number {
+  let n = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]?.toLowerCase() === name) n++;
+  return n;
+}

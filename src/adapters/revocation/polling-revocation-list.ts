@@ -1,0 +1,61 @@
+import type { Clock } from '../../domain/ports/clock';
+import type { RevocationList } from '../../domain/ports/revocation-list';
+import type { SessionRepository } from '../../domain/ports/session-repository';
+
+export interface PollingRevocationListOptions {
+  /** How often to read other instances' revocations, ms (`REVOCATION_TTL`). */
+  intervalMs: number;
+  /** How long a revocation matters: the access-token lifetime plus clock skew, ms. */
+  retainMs: number;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * In-memory view of revoked sessions: local revocations apply at once; a timer reads
+ * storage every `intervalMs` for those made elsewhere. Entries older than `retainMs` are
+ * dropped, since every access token of such a session has expired by then.
+ */
+export class PollingRevocationList implements RevocationList {
+  private readonly revoked = new Map<string, number>();
+  private timer: NodeJS.Timeout | null = null;
+  private lastPoll = 0;
+
+  constructor(
+    private readonly sessions: SessionRepository,
+    private readonly clock: Clock,
+    private readonly options: PollingRevocationListOptions,
+  ) {}
+
+  isRevoked(sessionId: string): boolean {
+    return this.revoked.has(sessionId);
+  }
+
+  add(sessionIds: readonly string[], at: number): void {
+    for (const id of sessionIds) this.revoked.set(id, at);
+  }
+
+  /** Loads recent revocations, then keeps polling until {@link stop}. */
+  async start(): Promise<void> {
+    await this.poll();
+    this.timer = setInterval(() => {
+      this.poll().catch((e: unknown) => this.options.onError?.(e));
+    }, this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** One refresh from storage; overlapping windows so no revocation falls between polls. */
+  async poll(): Promise<void> {
+    const now = this.clock.now();
+    const since = this.lastPoll === 0 ? now - this.options.retainMs : this.lastPoll - this.options.intervalMs;
+    const rows = await this.sessions.listRevokedSince(since);
+    for (const row of rows) this.revoked.set(row.id, row.revokedAt);
+    this.lastPoll = now;
+    const horizon = now - this.options.retainMs;
+    for (const [id, at] of this.revoked) if (at < horizon) this.revoked.delete(id);
+  }
+}

@@ -1,0 +1,118 @@
+import { decideTokenCase } from '../domain/token-case';
+import { hasTokenShape, type AccessClaims, type RefreshClaims, type TokenCheck, type TokenState } from '../domain/token';
+import type { RevocationList } from '../domain/ports/revocation-list';
+import type { TokenSigner } from '../domain/ports/token-signer';
+import type { RotationPolicy } from '../domain/rotation-policy';
+import type { RefreshTokenSpender } from './refresh-token-spender';
+import type { RequestContext } from './settings';
+import type { IssuedToken, TokenIssuer } from './token-issuer';
+import type { Clock } from '../domain/ports/clock';
+import { reject } from './errors';
+
+/** The tokens a request carried; null when absent. */
+export interface PresentedTokens {
+  accessToken: string | null;
+  refreshToken: string | null;
+}
+
+/** Who the caller is, once the gate let them through. `exp` of the access token in force. */
+export interface Identity {
+  sub: string;
+  username: string;
+  roles: string[];
+  sid: string;
+  exp: number;
+}
+
+export interface GateResult {
+  identity: Identity;
+  outcome: 'pass' | 'reissue_access' | 'reissue_refresh';
+  /** The tokens that are new; the caller sends them back (cookies, headers). */
+  reissued: { access?: IssuedToken; refresh?: IssuedToken };
+  graceHit: boolean;
+  /** `exp` of the refresh token the client holds after this request, when it sent or got one. */
+  refreshExp: number | null;
+}
+
+type Checked<C> = { state: TokenState; claims: C | null };
+
+/** The per-request gate (SPEC §3), shared by the proxy, `/auth/verify` and `/auth/refresh`. */
+export class AuthenticateRequest {
+  constructor(
+    private readonly signer: TokenSigner,
+    private readonly revocations: RevocationList,
+    private readonly spender: RefreshTokenSpender,
+    private readonly issuer: TokenIssuer,
+    private readonly rotation: RotationPolicy,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(tokens: PresentedTokens, ctx: RequestContext): Promise<GateResult> {
+    const access = this.check(tokens.accessToken, (t) => this.signer.verifyAccess(t));
+    const refresh = this.check(tokens.refreshToken, (t) => this.signer.verifyRefresh(t));
+    const sameSession =
+      !access.claims || !refresh.claims ||
+      (access.claims.sid === refresh.claims.sid && access.claims.sub === refresh.claims.sub);
+    const outcome = decideTokenCase({ access: access.state, refresh: refresh.state, sameSession });
+    const result = await this.decide(outcome, access.claims, refresh.claims, ctx);
+    result.refreshExp = result.reissued.refresh?.exp ?? refresh.claims?.exp ?? null;
+    return result;
+  }
+
+  private decide(
+    outcome: ReturnType<typeof decideTokenCase>,
+    access: AccessClaims | null,
+    refresh: RefreshClaims | null,
+    ctx: RequestContext,
+  ): Promise<GateResult> {
+    switch (outcome) {
+      case 'pass':
+        return Promise.resolve({
+          identity: identityOf(access as AccessClaims),
+          outcome,
+          reissued: {},
+          graceHit: false,
+          refreshExp: null,
+        });
+      case 'reissue_access':
+        return this.reissueAccess(refresh as RefreshClaims, ctx);
+      case 'reissue_refresh':
+        return this.reissueRefresh(access as AccessClaims, refresh as RefreshClaims, ctx);
+      default:
+        return Promise.reject(reject(outcome));
+    }
+  }
+
+  private async reissueAccess(claims: RefreshClaims, ctx: RequestContext): Promise<GateResult> {
+    const spent = await this.spender.spend(claims, this.rotation.rotatesOn('reissue_access'), ctx);
+    const access = this.issuer.access(spent.session, spent.user, this.clock.now());
+    const identity: Identity = {
+      sub: spent.user.id,
+      username: spent.user.username,
+      roles: [...spent.user.roles],
+      sid: spent.session.id,
+      exp: access.exp,
+    };
+    const reissued = spent.refresh ? { access, refresh: spent.refresh } : { access };
+    return { identity, outcome: 'reissue_access', reissued, graceHit: spent.graceHit, refreshExp: null };
+  }
+
+  private async reissueRefresh(access: AccessClaims, claims: RefreshClaims, ctx: RequestContext): Promise<GateResult> {
+    const spent = await this.spender.spend(claims, this.rotation.rotatesOn('reissue_refresh'), ctx);
+    const reissued = spent.refresh ? { refresh: spent.refresh } : {};
+    return { identity: identityOf(access), outcome: 'reissue_refresh', reissued, graceHit: spent.graceHit, refreshExp: null };
+  }
+
+  private check<C extends { sid: string }>(token: string | null, verify: (t: string) => TokenCheck<C>): Checked<C> {
+    if (token === null) return { state: 'missing', claims: null };
+    if (!hasTokenShape(token)) return { state: 'invalid', claims: null };
+    const result = verify(token);
+    if (result.state === 'invalid') return { state: 'invalid', claims: null };
+    if (this.revocations.isRevoked(result.claims.sid)) return { state: 'revoked', claims: result.claims };
+    return result;
+  }
+}
+
+function identityOf(c: AccessClaims): Identity {
+  return { sub: c.sub, username: c.username, roles: [...c.roles], sid: c.sid, exp: c.exp };
+}

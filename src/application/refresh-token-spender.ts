@@ -1,0 +1,96 @@
+import { classifyRefreshUse, type Session } from '../domain/session';
+import { DomainError } from '../domain/errors';
+import type { RefreshClaims } from '../domain/token';
+import type { User } from '../domain/user';
+import type { AuditLog } from '../domain/ports/audit-log';
+import type { Clock } from '../domain/ports/clock';
+import type { RevocationList } from '../domain/ports/revocation-list';
+import type { SessionRepository } from '../domain/ports/session-repository';
+import type { UserRepository } from '../domain/ports/user-repository';
+import type { RequestContext, SessionSettings } from './settings';
+import { reject } from './errors';
+import type { IssuedToken, TokenIssuer } from './token-issuer';
+
+export interface SpentRefresh {
+  session: Session;
+  user: User;
+  /** The refresh token the client must keep from now on, when it changed. */
+  refresh: IssuedToken | null;
+  graceHit: boolean;
+}
+
+/** Rotation races lost in a row before giving up; each loss means another request won. */
+const MAX_ATTEMPTS = 3;
+
+/**
+ * Checks a refresh token against its stored session and, when the policy says so, rotates
+ * it atomically. Shared by cases 2 and 3 and by `/auth/refresh`.
+ */
+export class RefreshTokenSpender {
+  constructor(
+    private readonly sessions: SessionRepository,
+    private readonly users: UserRepository,
+    private readonly revocations: RevocationList,
+    private readonly issuer: TokenIssuer,
+    private readonly clock: Clock,
+    private readonly audit: AuditLog,
+    private readonly settings: SessionSettings,
+  ) {}
+
+  async spend(claims: RefreshClaims, rotate: boolean, ctx: RequestContext): Promise<SpentRefresh> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const now = this.clock.now();
+      const session = await this.sessions.findById(claims.sid);
+      if (session && session.userId !== claims.sub) throw reject('invalid_token');
+      const use = classifyRefreshUse(session, claims.jti, now, this.settings.refreshReuseGrace * 1000);
+      if (use === 'revoked') {
+        if (session?.revokedAt != null) this.revocations.add([session.id], session.revokedAt);
+        throw reject('token_revoked');
+      }
+      if (use === 'lifetime_over') throw reject('login_required', 'the session reached its maximum lifetime');
+      const live = session as Session;
+      if (use === 'reused') return this.reused(live, now, ctx);
+      const user = await this.users.findById(live.userId);
+      if (!user || user.disabled) {
+        await this.revoke(live, now);
+        throw reject('token_revoked');
+      }
+      if (use === 'grace') {
+        await this.sessions.touch(live.id, now);
+        this.audit.record({ type: 'grace_hit', userId: user.id, sessionId: live.id, ip: ctx.ip, requestId: ctx.requestId });
+        return { session: live, user, refresh: this.issuer.currentRefresh(live, now), graceHit: true };
+      }
+      if (!rotate) {
+        await this.sessions.touch(live.id, now);
+        return { session: live, user, refresh: null, graceHit: false };
+      }
+      const jti = this.issuer.newTokenId();
+      const next = this.issuer.refresh(live, jti, now, now);
+      if (await this.sessions.rotate(live.id, claims.jti, { jti, issuedAt: now }, now)) {
+        this.audit.record({ type: 'refresh', userId: user.id, sessionId: live.id, ip: ctx.ip, requestId: ctx.requestId });
+        const rotated: Session = { ...live, previousJti: claims.jti, rotatedAt: now, currentJti: jti, currentIssuedAt: now, lastUsedAt: now };
+        return { session: rotated, user, refresh: next, graceHit: false };
+      }
+    }
+    throw new DomainError('service_unavailable', 'too many concurrent refreshes; retry', { retryAfterSeconds: 1 });
+  }
+
+  private async reused(session: Session, now: number, ctx: RequestContext): Promise<never> {
+    await this.sessions.revoke(session.id, 'reuse_detected', now);
+    this.revocations.add([session.id], now);
+    this.audit.record({
+      type: 'reuse_detected',
+      userId: session.userId,
+      sessionId: session.id,
+      ip: ctx.ip,
+      requestId: ctx.requestId,
+    });
+    throw reject('token_reused');
+  }
+
+  private async revoke(session: Session, now: number): Promise<void> {
+    if (await this.sessions.revoke(session.id, 'user_disabled', now)) {
+      this.revocations.add([session.id], now);
+    }
+  }
+}

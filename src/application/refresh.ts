@@ -1,0 +1,35 @@
+import type { Clock } from '../domain/ports/clock';
+import { reject } from './errors';
+import type { AuthenticateRequest, PresentedTokens } from './authenticate-request';
+import type { RequestContext } from './settings';
+
+/** What `/auth/refresh` and `/auth/login` answer (SPEC §4 `TokenResponse`). */
+export interface TokenGrant {
+  accessToken: string;
+  expiresIn: number;
+  refreshToken: string;
+  refreshExpiresIn: number;
+  reissued: ('access' | 'refresh')[];
+}
+
+/** `/auth/refresh`: the decision table applied to the tokens given; a refresh token is required. */
+export class Refresh {
+  constructor(
+    private readonly gate: AuthenticateRequest,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(tokens: PresentedTokens, ctx: RequestContext): Promise<TokenGrant> {
+    if (tokens.refreshToken === null) throw reject('invalid_request', 'a refresh token is required');
+    const result = await this.gate.execute(tokens, ctx);
+    const nowSeconds = Math.floor(this.clock.now() / 1000);
+    const { access, refresh } = result.reissued;
+    return {
+      accessToken: access?.token ?? (tokens.accessToken as string),
+      expiresIn: Math.max(0, result.identity.exp - nowSeconds),
+      refreshToken: refresh?.token ?? tokens.refreshToken,
+      refreshExpiresIn: Math.max(0, (result.refreshExp ?? nowSeconds) - nowSeconds),
+      reissued: [...(access ? ['access' as const] : []), ...(refresh ? ['refresh' as const] : [])],
+    };
+  }
+}

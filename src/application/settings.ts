@@ -1,0 +1,17 @@
+import type { RotationPolicy } from '../domain/rotation-policy';
+
+/** The lifetimes and policies the use-cases apply. Durations in seconds. */
+export interface SessionSettings {
+  accessTokenTtl: number;
+  refreshTokenTtl: number;
+  sessionMaxLifetime: number;
+  refreshReuseGrace: number;
+  rotation: RotationPolicy;
+}
+
+/** Who is calling, for audit lines and session records. */
+export interface RequestContext {
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string;
+}
