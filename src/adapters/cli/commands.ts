@@ -1,0 +1,90 @@
+import { parseArgs } from 'node:util';
+import type { AddUser } from '../../application/add-user';
+import type { ChangePassword } from '../../application/change-password';
+import type { DisableUser } from '../../application/disable-user';
+import { findUserOrFail } from '../../application/find-user';
+import type { ListSessions } from '../../application/list-sessions';
+import type { RevokeSession } from '../../application/revoke-session';
+import type { UserRepository } from '../../domain/ports/user-repository';
+import type { CliIo } from './cli-io';
+
+/** The use-cases the admin commands run. */
+export interface AdminDeps {
+  addUser: AddUser;
+  disableUser: DisableUser;
+  changePassword: ChangePassword;
+  revokeSession: RevokeSession;
+  listSessions: ListSessions;
+  users: UserRepository;
+}
+
+export class UsageError extends Error {}
+
+export const USAGE = `usage: tokengate <command>
+  serve                                   run the gateway (what npm start runs)
+  migrate                                 create or update the database schema
+  user add <name> [--roles a,b] [--password-stdin]
+  user passwd <name> [--password-stdin]   set a new password (revokes the user's sessions)
+  user disable <name>                     disable a user and revoke their sessions
+  user list
+  session list <name>                     a user's live sessions
+  session revoke <sid>`;
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** Runs one admin subcommand (`user …`, `session …`). Throws UsageError or DomainError. */
+export async function runAdminCommand(args: string[], deps: AdminDeps, io: CliIo): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { roles: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+  });
+  const [group, action, name, ...rest] = positionals;
+  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+  const needName = (): string => {
+    if (!name) throw new UsageError(`"${group} ${action}" needs a name`);
+    return name;
+  };
+  switch (`${group} ${action}`) {
+    case 'user add': {
+      const roles = values.roles ? values.roles.split(',').map((r) => r.trim()).filter(Boolean) : [];
+      const username = needName();
+      const password = await io.readPassword(values['password-stdin'] === true);
+      const user = await deps.addUser.execute({ username, password, roles });
+      io.out(`added user ${user.username} (${user.id})${roles.length ? ` with roles ${roles.join(',')}` : ''}`);
+      return;
+    }
+    case 'user passwd': {
+      const username = needName();
+      const password = await io.readPassword(values['password-stdin'] === true);
+      const revoked = await deps.changePassword.execute(username, password);
+      io.out(`password changed for ${username}; ${revoked.length} session(s) revoked`);
+      return;
+    }
+    case 'user disable': {
+      const revoked = await deps.disableUser.execute(needName());
+      io.out(`disabled ${name}; ${revoked.length} session(s) revoked`);
+      return;
+    }
+    case 'user list':
+      for (const u of await deps.users.list()) {
+        io.out(`${u.username}\t${u.id}\troles=${u.roles.join(',') || '-'}\t${u.disabled ? 'disabled' : 'active'}\tcreated=${iso(u.createdAt)}`);
+      }
+      return;
+    case 'session list': {
+      const user = await findUserOrFail(deps.users, needName());
+      for (const s of await deps.listSessions.execute(user.id, null)) {
+        io.out(`${s.id}\tcreated=${iso(s.createdAt)}\tlastUsed=${iso(s.lastUsedAt)}\texpires=${iso(s.expiresAt)}\tip=${s.ip ?? '-'}\tua=${s.userAgent ?? '-'}`);
+      }
+      return;
+    }
+    case 'session revoke': {
+      const sid = needName();
+      const revoked = await deps.revokeSession.execute(sid);
+      io.out(revoked ? `revoked session ${sid}` : `session ${sid} was already revoked`);
+      return;
+    }
+    default:
+      throw new UsageError(`unknown command "${[group, action].filter(Boolean).join(' ')}"`);
+  }
+}

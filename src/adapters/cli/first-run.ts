@@ -1,0 +1,37 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { AddUser } from '../../application/add-user';
+import type { UserRepository } from '../../domain/ports/user-repository';
+
+export const DEMO_USERNAME = 'demo';
+
+/**
+ * Outside production, an empty user table gets a `demo` user with a random password,
+ * printed once. Returns the password when it made the user, else null.
+ */
+export async function ensureDemoUser(users: UserRepository, addUser: AddUser, production: boolean): Promise<string | null> {
+  if (production || (await users.count()) > 0) return null;
+  const password = randomBytes(12).toString('base64url');
+  await addUser.execute({ username: DEMO_USERNAME, password, roles: ['demo'] });
+  return password;
+}
+
+export interface StartupFacts {
+  url: string;
+  storage: string;
+  upstream: string;
+  demoPassword: string | null;
+  authPrefix: string;
+}
+
+/** The first log lines: where it listens, which store and upstream, and how to log in. */
+export function logStartup(logger: Logger, facts: StartupFacts): void {
+  logger.info(`tokengate listening on ${facts.url}`);
+  logger.info(`storage: ${facts.storage}`);
+  logger.info(`upstream: ${facts.upstream}`);
+  if (facts.demoPassword) {
+    logger.info(`created user "${DEMO_USERNAME}" with password "${facts.demoPassword}" (shown once; change it with: npm run tokengate -- user passwd demo)`);
+  }
+  const body = JSON.stringify({ username: DEMO_USERNAME, password: facts.demoPassword ?? '<password>' });
+  logger.info(`log in: curl -s -X POST ${facts.url}${facts.authPrefix}/login -H 'content-type: application/json' -d '${body}'`);
+}

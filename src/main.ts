@@ -1,0 +1,64 @@
+import http from 'node:http';
+import { ConfigError, loadConfigFromProcess, type Config } from './config';
+import { compose, logStartup, seedDemoUser, TYPES } from './container';
+
+/** How long in-flight requests may take to finish after a stop signal. */
+const DRAIN_MS = 10_000;
+
+/** Starts the gateway; resolves once listening. SIGTERM/SIGINT stop it gracefully (exit 0). */
+export async function serve(config: Config): Promise<http.Server> {
+  const comp = await compose(config);
+  const logger = comp.container.get(TYPES.Logger);
+  const demoPassword = await seedDemoUser(comp);
+  const server = http.createServer(comp.app.callback());
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 300_000;
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  logStartup(logger, {
+    url: `http://${shownHost}:${config.port}`,
+    storage: comp.storage.description,
+    upstream: config.upstreamUrl ?? config.routesFile ?? 'none configured (paths outside the auth prefix answer 404)',
+    demoPassword,
+    authPrefix: config.authPrefix,
+  });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: no new connections, draining in-flight requests');
+    const force = setTimeout(() => server.closeAllConnections(), DRAIN_MS).unref();
+    server.close(() => {
+      clearTimeout(force);
+      comp.close().finally(() => {
+        logger.info('stopped');
+        process.exit(0);
+      });
+    });
+    server.closeIdleConnections();
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  return server;
+}
+
+/** One clear line and a non-zero exit for anything that stops the start. */
+export function fail(error: unknown): never {
+  const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
+  process.stderr.write(`tokengate: ${message}\n`);
+  process.exit(1);
+}
+
+if (require.main === module) {
+  let config: Config;
+  try {
+    config = loadConfigFromProcess();
+  } catch (e) {
+    fail(e);
+  }
+  serve(config).catch(fail);
+}
