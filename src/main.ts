@@ -19,8 +19,10 @@ export async function serve(config: Config): Promise<http.Server> {
     server.listen(config.port, config.host, resolve);
   });
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
   logStartup(logger, {
-    url: `http://${shownHost}:${config.port}`,
+    url: `http://${shownHost}:${port}`,
     storage: comp.storage.description,
     upstream: config.upstreamUrl ?? config.routesFile ?? 'none configured (paths outside the auth prefix answer 404)',
     demoPassword,
