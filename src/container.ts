@@ -1,4 +1,4 @@
-import { Container, type ServiceIdentifier } from 'inversify';
+import { Container } from 'inversify';
 import type Koa from 'koa';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config';
@@ -12,22 +12,29 @@ import type { RevocationList } from './domain/ports/revocation-list';
 import type { SessionRepository } from './domain/ports/session-repository';
 import type { TokenSigner } from './domain/ports/token-signer';
 import type { UserRepository } from './domain/ports/user-repository';
-import { AddUser } from './application/add-user';
-import { AuthenticateRequest } from './application/authenticate-request';
-import { ChangePassword } from './application/change-password';
-import { DisableUser } from './application/disable-user';
-import { ListSessions } from './application/list-sessions';
-import { Login } from './application/login';
-import { Logout } from './application/logout';
-import { Refresh } from './application/refresh';
-import { RefreshTokenSpender } from './application/refresh-token-spender';
-import { RevokeSession } from './application/revoke-session';
+import type { AddUser } from './application/add-user';
+import type { AuthenticateRequest } from './application/authenticate-request';
+import type { ChangePassword } from './application/change-password';
+import type { DisableUser } from './application/disable-user';
+import type { ListSessions } from './application/list-sessions';
+import type { Login } from './application/login';
+import type { Logout } from './application/logout';
+import type { Refresh } from './application/refresh';
+import type { RefreshTokenSpender } from './application/refresh-token-spender';
+import type { RevokeSession } from './application/revoke-session';
 import type { SessionSettings } from './application/settings';
-import { TokenIssuer } from './application/token-issuer';
+import { TYPES } from './service-ids';
+import { bindUseCases } from './use-case-bindings';
+import type { TokenIssuer } from './application/token-issuer';
 import { processIo } from './adapters/cli/cli-io';
 import { runAdminCommand, USAGE, UsageError, type AdminDeps } from './adapters/cli/commands';
 import { ensureDemoUser, logStartup } from './adapters/cli/first-run';
 import { buildApp } from './adapters/http/app';
+import { TokenCookies } from './adapters/http/cookies';
+import { startDemoUpstream } from './adapters/proxy/demo-upstream';
+import { proxyMiddleware } from './adapters/proxy/proxy-middleware';
+import { loadRoutesFile, RouteTable } from './adapters/proxy/route-table';
+import { Agent } from 'undici';
 import type { HttpDeps } from './adapters/http/deps';
 import { PinoAuditLog } from './adapters/logging/pino-audit-log';
 import { createLogger } from './adapters/logging/pino-logger';
@@ -39,37 +46,8 @@ import { RandomIdGenerator } from './adapters/system/random-id-generator';
 import { SystemClock } from './adapters/system/system-clock';
 import { FlexibleLoginThrottle } from './adapters/throttle/flexible-login-throttle';
 
-/** A typed service identifier. */
-type Token<T> = ServiceIdentifier<T> & symbol;
-const token = <T>(name: string): Token<T> => Symbol(name) as Token<T>;
 
-export const TYPES = {
-  Config: token<Config>('Config'),
-  Logger: token<Logger>('Logger'),
-  Storage: token<Storage>('Storage'),
-  Users: token<UserRepository>('UserRepository'),
-  Sessions: token<SessionRepository>('SessionRepository'),
-  Clock: token<Clock>('Clock'),
-  Ids: token<IdGenerator>('IdGenerator'),
-  Signer: token<JwtTokenSigner>('TokenSigner'),
-  Hasher: token<PasswordHasher>('PasswordHasher'),
-  Revocations: token<PollingRevocationList>('RevocationList'),
-  Audit: token<AuditLog>('AuditLog'),
-  Throttle: token<LoginThrottle>('LoginThrottle'),
-  SessionSettings: token<SessionSettings>('SessionSettings'),
-  Issuer: token<TokenIssuer>('TokenIssuer'),
-  Spender: token<RefreshTokenSpender>('RefreshTokenSpender'),
-  Gate: token<AuthenticateRequest>('AuthenticateRequest'),
-  Login: token<Login>('Login'),
-  Refresh: token<Refresh>('Refresh'),
-  Logout: token<Logout>('Logout'),
-  ListSessions: token<ListSessions>('ListSessions'),
-  AddUser: token<AddUser>('AddUser'),
-  DisableUser: token<DisableUser>('DisableUser'),
-  ChangePassword: token<ChangePassword>('ChangePassword'),
-  RevokeSession: token<RevokeSession>('RevokeSession'),
-  HttpDeps: token<HttpDeps>('HttpDeps'),
-} as const;
+export { TYPES };
 
 export interface ComposeOptions {
   logger?: Logger;
@@ -132,41 +110,6 @@ export function createContainer(config: Config, storage: Storage, options: Compo
   return c;
 }
 
-function bindUseCases(c: Container): void {
-  const T = TYPES;
-  c.bind(T.Issuer).toResolvedValue((s: TokenSigner, i: IdGenerator, st: SessionSettings) => new TokenIssuer(s, i, st), [T.Signer, T.Ids, T.SessionSettings]);
-  c.bind(T.Spender).toResolvedValue(
-    (s: SessionRepository, u: UserRepository, r: RevocationList, i: TokenIssuer, k: Clock, a: AuditLog, st: SessionSettings) => new RefreshTokenSpender(s, u, r, i, k, a, st),
-    [T.Sessions, T.Users, T.Revocations, T.Issuer, T.Clock, T.Audit, T.SessionSettings],
-  );
-  c.bind(T.Gate).toResolvedValue(
-    (s: TokenSigner, r: RevocationList, sp: RefreshTokenSpender, i: TokenIssuer, st: SessionSettings, k: Clock) => new AuthenticateRequest(s, r, sp, i, st.rotation, k),
-    [T.Signer, T.Revocations, T.Spender, T.Issuer, T.SessionSettings, T.Clock],
-  );
-  c.bind(T.Login).toResolvedValue(
-    (u: UserRepository, s: SessionRepository, h: PasswordHasher, th: LoginThrottle, i: TokenIssuer, ids: IdGenerator, k: Clock, a: AuditLog, st: SessionSettings) => new Login(u, s, h, th, i, ids, k, a, st),
-    [T.Users, T.Sessions, T.Hasher, T.Throttle, T.Issuer, T.Ids, T.Clock, T.Audit, T.SessionSettings],
-  );
-  c.bind(T.Refresh).toResolvedValue((g: AuthenticateRequest, k: Clock) => new Refresh(g, k), [T.Gate, T.Clock]);
-  c.bind(T.Logout).toResolvedValue(
-    (s: TokenSigner, r: SessionRepository, rl: RevocationList, k: Clock, a: AuditLog) => new Logout(s, r, rl, k, a),
-    [T.Signer, T.Sessions, T.Revocations, T.Clock, T.Audit],
-  );
-  c.bind(T.ListSessions).toResolvedValue((s: SessionRepository, k: Clock, st: SessionSettings) => new ListSessions(s, k, st), [T.Sessions, T.Clock, T.SessionSettings]);
-  c.bind(T.AddUser).toResolvedValue((u: UserRepository, h: PasswordHasher, i: IdGenerator, k: Clock) => new AddUser(u, h, i, k), [T.Users, T.Hasher, T.Ids, T.Clock]);
-  c.bind(T.DisableUser).toResolvedValue(
-    (u: UserRepository, s: SessionRepository, r: RevocationList, k: Clock, a: AuditLog) => new DisableUser(u, s, r, k, a),
-    [T.Users, T.Sessions, T.Revocations, T.Clock, T.Audit],
-  );
-  c.bind(T.ChangePassword).toResolvedValue(
-    (u: UserRepository, s: SessionRepository, h: PasswordHasher, r: RevocationList, k: Clock, a: AuditLog) => new ChangePassword(u, s, h, r, k, a),
-    [T.Users, T.Sessions, T.Hasher, T.Revocations, T.Clock, T.Audit],
-  );
-  c.bind(T.RevokeSession).toResolvedValue(
-    (s: SessionRepository, r: RevocationList, k: Clock, a: AuditLog) => new RevokeSession(s, r, k, a),
-    [T.Sessions, T.Revocations, T.Clock, T.Audit],
-  );
-}
 
 /** A running composition: the container, the Koa app, and how to release everything. */
 export interface Composition {
@@ -174,7 +117,30 @@ export interface Composition {
   config: Config;
   storage: Storage;
   app: Koa;
+  /** Where proxied requests go, for the startup log. */
+  upstream: string;
   close(): Promise<void>;
+}
+
+interface Upstreams {
+  routes: RouteTable;
+  description: string;
+  close(): Promise<void>;
+}
+
+/** `ROUTES_FILE` and `UPSTREAM_URL`, or the demo upstream when neither is set outside production. */
+async function resolveUpstreams(config: Config): Promise<Upstreams> {
+  const routes = config.routesFile ? loadRoutesFile(config.routesFile) : [];
+  const fallback = config.upstreamUrl ? new URL(config.upstreamUrl) : null;
+  const parts = [
+    ...(config.routesFile ? [`${routes.length} route(s) from ${config.routesFile}`] : []),
+    ...(fallback ? [fallback.origin + fallback.pathname.replace(/\/$/, '')] : []),
+  ];
+  if (routes.length > 0 || fallback || config.production) {
+    return { routes: new RouteTable(routes, fallback), description: parts.join(', ') || 'none', close: async () => {} };
+  }
+  const demo = await startDemoUpstream();
+  return { routes: new RouteTable([], demo.url), description: `built-in demo upstream at ${demo.url.origin}`, close: demo.close };
 }
 
 /** config → storage (migrated) → container → app, with the revocation list polling. */
@@ -184,14 +150,35 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const container = createContainer(config, storage, options);
   const revocations = container.get(TYPES.Revocations);
   await revocations.start();
-  const app = buildApp(container.get(TYPES.HttpDeps));
+  const upstreams = await resolveUpstreams(config);
+  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
+  const deps = container.get(TYPES.HttpDeps);
+  const fallback = proxyMiddleware({
+    routes: upstreams.routes,
+    gate: deps.gate,
+    cookies: new TokenCookies(config.cookie),
+    dispatcher,
+    logger: deps.logger,
+    settings: {
+      authPrefix: config.authPrefix,
+      corsOrigins: config.corsOrigins,
+      forwardTokens: config.forwardTokens,
+      upstreamTimeoutMs: config.upstreamTimeout * 1000,
+      accessCookie: config.cookie.accessName,
+      refreshCookie: config.cookie.refreshName,
+    },
+  });
+  const app = buildApp({ ...deps, fallback });
   return {
     container,
     config,
     storage,
     app,
+    upstream: upstreams.description,
     close: async () => {
       revocations.stop();
+      await dispatcher.close();
+      await upstreams.close();
       await storage.close();
     },
   };

@@ -24,7 +24,7 @@ export async function serve(config: Config): Promise<http.Server> {
   logStartup(logger, {
     url: `http://${shownHost}:${port}`,
     storage: comp.storage.description,
-    upstream: config.upstreamUrl ?? config.routesFile ?? 'none configured (paths outside the auth prefix answer 404)',
+    upstream: comp.upstream,
     demoPassword,
     authPrefix: config.authPrefix,
   });

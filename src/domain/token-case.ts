@@ -12,7 +12,7 @@ export type TokenOutcome =
 export interface TokenCaseInput {
   access: TokenState;
   refresh: TokenState;
-  /** False when both tokens carry claims and name different sessions (`sid`). */
+  /** False when the two tokens name different sessions (`sid`); ignored when either is missing. */
   sameSession: boolean;
 }
 
@@ -32,6 +32,6 @@ export const TOKEN_CASE_TABLE: Readonly<Record<Live, Readonly<Record<Live, Token
 export function decideTokenCase({ access, refresh, sameSession }: TokenCaseInput): TokenOutcome {
   if (access === 'invalid' || refresh === 'invalid') return 'invalid_token';
   if (access === 'revoked' || refresh === 'revoked') return 'token_revoked';
-  if (!sameSession) return 'invalid_token';
+  if (!sameSession && access !== 'missing' && refresh !== 'missing') return 'invalid_token';
   return TOKEN_CASE_TABLE[access][refresh];
 }

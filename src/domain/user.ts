@@ -14,6 +14,7 @@ export const USERNAME_MAX = 128;
 export const PASSWORD_MAX = 1024;
 
 const CONTROL_OR_FORMAT = /[\p{Cc}\p{Cf}]/u;
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 const ROLE = /^[A-Za-z0-9._:-]{1,64}$/;
 
 const codePoints = (s: string): number => {
@@ -27,6 +28,7 @@ export function usernameProblem(name: string): string | null {
   const n = codePoints(name);
   if (n < 1 || n > USERNAME_MAX) return `username must be 1-${USERNAME_MAX} characters`;
   if (CONTROL_OR_FORMAT.test(name)) return 'username may not contain control or format characters';
+  if (LONE_SURROGATE.test(name)) return 'username must be valid Unicode';
   return null;
 }
 

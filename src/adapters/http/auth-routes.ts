@@ -10,7 +10,8 @@ import { identityHeaders } from './identity-headers';
 import { mountLoginRoutes, rejectQueryCredentials } from './login-routes';
 import { requestContext } from './request-context';
 import { readTokens } from './token-source';
-import { applyReissue, sendGrant } from './token-responses';
+import { sendGrant } from './token-responses';
+import { runGate } from './gate';
 
 function logoutScope(ctx: Context): LogoutScope {
   const scope = ctx.query.scope ?? 'local';
@@ -27,13 +28,7 @@ export function authRouter(deps: HttpDeps): Router {
   const router = new Router({ prefix: settings.authPrefix });
   const body = authBodyParser(settings.bodyLimit);
 
-  /** Runs the gate for a request and applies any reissue to the response. */
-  const authenticate = async (ctx: Context) => {
-    const tokens = readTokens(ctx, cookies);
-    const result = await deps.gate.execute(tokens, requestContext(ctx));
-    applyReissue(ctx, result, tokens, cookies);
-    return result.identity;
-  };
+  const authenticate = (ctx: Context) => runGate(ctx, deps.gate, cookies, settings.corsOrigins);
 
   mountLoginRoutes(router, deps, cookies);
 

@@ -1,0 +1,42 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+const escapeHtml = (s: string): string =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+
+/** What the demo upstream answers: who tokengate said the caller is. */
+function handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+  const h = req.headers;
+  const who = {
+    userId: h['x-user-id'] ?? null,
+    userName: h['x-user-name'] ? decodeURIComponent(String(h['x-user-name'])) : null,
+    roles: h['x-user-roles'] ? String(h['x-user-roles']).split(',') : [],
+    sessionId: h['x-session-id'] ?? null,
+    requestId: h['x-request-id'] ?? null,
+    method: req.method,
+    path: req.url,
+  };
+  req.resume();
+  if ((h.accept ?? '').includes('text/html')) {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>tokengate demo upstream</title></head>
+<body><h1>Hello, ${escapeHtml(who.userName ?? 'anonymous')}</h1>
+<p>This page is served by tokengate's built-in demo upstream. tokengate checked your tokens and told it who you are:</p>
+<pre>${escapeHtml(JSON.stringify(who, null, 2))}</pre>
+<form method="post" action="/auth/logout"><button type="submit">Log out</button></form></body></html>`);
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(who));
+}
+
+/** The built-in upstream for first runs (never in production): loopback, ephemeral port. */
+export async function startDemoUpstream(): Promise<{ url: URL; close(): Promise<void> }> {
+  const server = http.createServer(handle);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: new URL(`http://127.0.0.1:${port}`),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,70 @@
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+
+/** RFC 9110 §7.6.1 hop-by-hop fields, plus the legacy ones proxies still see. */
+const HOP_BY_HOP = new Set([
+  'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection',
+  'te', 'trailer', 'transfer-encoding', 'upgrade', 'http2-settings',
+]);
+
+/** Headers only tokengate may set towards the upstream (compared after `_` → `-`). */
+const GATEWAY_OWNED = new Set([
+  'x-user-id', 'x-user-name', 'x-user-roles', 'x-session-id', 'x-request-id',
+  'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'x-forwarded-prefix',
+  'x-real-ip', 'forwarded',
+]);
+
+/** Names a `Connection` header lists, which are hop-by-hop for this message. */
+function connectionListed(value: string | string[] | undefined): Set<string> {
+  const text = Array.isArray(value) ? value.join(',') : value ?? '';
+  return new Set(text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean));
+}
+
+export interface ForwardOptions {
+  forwardTokens: boolean;
+  accessCookie: string;
+  refreshCookie: string;
+  /** Headers tokengate sets (identity, request id, X-Forwarded-*). */
+  add: Record<string, string>;
+}
+
+/** The request headers the upstream receives: SPEC §5's removals, then tokengate's own. */
+export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, options: ForwardOptions): Record<string, string | string[]> {
+  const listed = connectionListed(incoming.connection);
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(incoming)) {
+    if (value === undefined || name === 'host' || name === 'expect') continue;
+    if (HOP_BY_HOP.has(name) || listed.has(name)) continue;
+    if (GATEWAY_OWNED.has(name.replace(/_/g, '-'))) continue;
+    if (!options.forwardTokens) {
+      if (name === 'x-refresh-token' || name.replace(/_/g, '-') === 'x-refresh-token') continue;
+      if (name === 'authorization' && /^\s*bearer(\s|$)/i.test(String(value))) continue;
+      if (name === 'cookie') {
+        const kept = stripCookies(String(value), options.accessCookie, options.refreshCookie);
+        if (kept) out.cookie = kept;
+        continue;
+      }
+    }
+    out[name] = value;
+  }
+  Object.assign(out, options.add);
+  return out;
+}
+
+function stripCookies(header: string, ...names: string[]): string {
+  return header
+    .split(';')
+    .map((c) => c.trim())
+    .filter((c) => c && !names.includes(c.slice(0, c.indexOf('=') < 0 ? c.length : c.indexOf('=')).trim()))
+    .join('; ');
+}
+
+/** The upstream's response headers the client receives: hop-by-hop ones dropped. */
+export function clientResponseHeaders(upstream: Record<string, string | string[] | undefined>): OutgoingHttpHeaders {
+  const listed = connectionListed(upstream.connection);
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(upstream)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || listed.has(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}

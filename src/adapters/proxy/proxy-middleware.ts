@@ -1,0 +1,120 @@
+import { pipeline } from 'node:stream/promises';
+import type { Context, Middleware } from 'koa';
+import type { Logger } from 'pino';
+import { request, type Dispatcher } from 'undici';
+import { DomainError, isDomainError } from '../../domain/errors';
+import type { AuthenticateRequest, Identity } from '../../application/authenticate-request';
+import type { TokenCookies } from '../http/cookies';
+import { runGate } from '../http/gate';
+import { identityHeaders } from '../http/identity-headers';
+import { clientResponseHeaders, upstreamRequestHeaders } from './forward-headers';
+import type { RouteMatch, RouteTable } from './route-table';
+import { upstreamError } from './upstream-errors';
+
+export interface ProxySettings {
+  authPrefix: string;
+  corsOrigins: string[];
+  forwardTokens: boolean;
+  /** Milliseconds (`UPSTREAM_TIMEOUT`). */
+  upstreamTimeoutMs: number;
+  accessCookie: string;
+  refreshCookie: string;
+}
+
+export interface ProxyDeps {
+  routes: RouteTable;
+  gate: AuthenticateRequest;
+  cookies: TokenCookies;
+  dispatcher: Dispatcher;
+  settings: ProxySettings;
+  logger: Logger;
+}
+
+/** A browser navigation (not an XHR or fetch) that should land on the login page. */
+function wantsLoginPage(ctx: Context): boolean {
+  if (ctx.method !== 'GET') return false;
+  if (ctx.get('x-requested-with') || ['cors', 'no-cors', 'same-origin'].includes(ctx.get('sec-fetch-mode'))) return false;
+  return (ctx.get('accept') || '').toLowerCase().includes('text/html');
+}
+
+/** The reverse proxy (SPEC §5): route, run the gate unless public, forward streaming both ways. */
+export function proxyMiddleware(deps: ProxyDeps): Middleware {
+  const { settings } = deps;
+  return async (ctx: Context) => {
+    const url = new URL(ctx.url, 'http://gateway.invalid');
+    const match = deps.routes.match(url.pathname, url.search);
+    if (!match) throw new DomainError('not_found', 'no route for this path');
+    let identity: Identity | null = null;
+    if (!match.route.public) {
+      try {
+        identity = await runGate(ctx, deps.gate, deps.cookies, settings.corsOrigins);
+      } catch (e) {
+        if (isDomainError(e) && e.code !== 'forbidden' && e.code !== 'service_unavailable' && wantsLoginPage(ctx)) {
+          ctx.redirect(`${settings.authPrefix}/login?rd=${encodeURIComponent(url.pathname + url.search)}`);
+          return;
+        }
+        throw e;
+      }
+      const roles = match.route.roles;
+      if (roles && !roles.some((r) => identity?.roles.includes(r))) {
+        throw new DomainError('forbidden', 'this route needs a role you do not have');
+      }
+    }
+    await forward(ctx, match, identity, deps);
+  };
+}
+
+async function forward(ctx: Context, match: RouteMatch, identity: Identity | null, deps: ProxyDeps): Promise<void> {
+  const { settings } = deps;
+  const add: Record<string, string> = {
+    'x-request-id': String(ctx.state.requestId),
+    'x-forwarded-for': ctx.ip,
+    'x-forwarded-proto': ctx.protocol,
+    'x-forwarded-host': ctx.host,
+    ...(identity ? identityHeaders(identity) : {}),
+  };
+  const headers = upstreamRequestHeaders(ctx.req.headers, {
+    forwardTokens: settings.forwardTokens,
+    accessCookie: settings.accessCookie,
+    refreshCookie: settings.refreshCookie,
+    add,
+  });
+  const hasBody = ctx.req.headers['content-length'] !== undefined ? ctx.req.headers['content-length'] !== '0' : ctx.req.headers['transfer-encoding'] !== undefined;
+  let upstream: Dispatcher.ResponseData;
+  try {
+    upstream = await request(new URL(match.upstreamPath, match.route.upstream.origin), {
+      method: ctx.method as Dispatcher.HttpMethod,
+      headers,
+      body: hasBody ? ctx.req : null,
+      dispatcher: deps.dispatcher,
+      headersTimeout: settings.upstreamTimeoutMs,
+      bodyTimeout: settings.upstreamTimeoutMs,
+    });
+  } catch (e) {
+    deps.logger.warn({ err: e, requestId: ctx.state.requestId, upstream: match.route.upstream.origin }, 'upstream request failed');
+    throw upstreamError(e);
+  }
+  const res = ctx.res;
+  const ours = res.getHeader('set-cookie');
+  for (const [name, value] of Object.entries(clientResponseHeaders(upstream.headers))) {
+    if (value !== undefined) res.setHeader(name, value);
+  }
+  if (ours !== undefined) {
+    const theirs = upstream.headers['set-cookie'];
+    res.setHeader('set-cookie', [...toList(ours), ...toList(theirs)]);
+  }
+  if (ctx.state.reissued) res.setHeader('cache-control', 'no-store');
+  ctx.respond = false;
+  ctx.status = upstream.statusCode;
+  res.statusCode = upstream.statusCode;
+  try {
+    await pipeline(upstream.body, res);
+  } catch (e) {
+    deps.logger.debug({ err: e, requestId: ctx.state.requestId }, 'proxied stream ended early');
+  }
+}
+
+function toList(v: string | string[] | number | undefined): string[] {
+  if (v === undefined) return [];
+  return Array.isArray(v) ? v : [String(v)];
+}

@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+/** One upstream a path prefix leads to (SPEC §5). */
+export interface Route {
+  /** Normalized: starts with `/`, no trailing `/` except the root route. */
+  prefix: string;
+  upstream: URL;
+  public: boolean;
+  stripPrefix: boolean;
+  /** Any-of; null when any authenticated user may pass. */
+  roles: string[] | null;
+}
+
+export interface RouteMatch {
+  route: Route;
+  /** Path and query to request from the upstream. */
+  upstreamPath: string;
+}
+
+const httpUrl = z.string().refine((s) => /^https?:\/\/[^/]/i.test(s) && URL.canParse(s), 'must be an http(s) URL');
+const routeSchema = z.object({
+  prefix: z.string().regex(/^\/[^\s?#]*$/, 'must be a path starting with /'),
+  upstream: httpUrl,
+  public: z.boolean().default(false),
+  stripPrefix: z.boolean().default(false),
+  roles: z.array(z.string().min(1)).min(1).optional(),
+}).strict();
+const fileSchema = z.object({ routes: z.array(routeSchema) }).strict();
+
+const normalizePrefix = (p: string): string => (p.length > 1 ? p.replace(/\/+$/, '') || '/' : p);
+
+/** Reads and validates `ROUTES_FILE` (JSON, or YAML for `.yaml`/`.yml`); one clear line on error. */
+export function loadRoutesFile(path: string): Route[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new Error(`ROUTES_FILE: cannot read "${path}"`);
+  }
+  let data: unknown;
+  try {
+    data = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
+  } catch (e) {
+    throw new Error(`ROUTES_FILE: "${path}" is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const parsed = fileSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.join('.') || 'file';
+    throw new Error(`ROUTES_FILE: ${where}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data.routes.map((r) => ({
+    prefix: normalizePrefix(r.prefix),
+    upstream: new URL(r.upstream),
+    public: r.public,
+    stripPrefix: r.stripPrefix,
+    roles: r.roles ?? null,
+  }));
+}
+
+/** Longest whole-segment prefix first; `defaultUpstream` answers what no route matches. */
+export class RouteTable {
+  private readonly routes: Route[];
+
+  constructor(routes: Route[], defaultUpstream: URL | null) {
+    this.routes = [...routes].sort((a, b) => b.prefix.length - a.prefix.length);
+    if (defaultUpstream && !this.routes.some((r) => r.prefix === '/')) {
+      this.routes.push({ prefix: '/', upstream: defaultUpstream, public: false, stripPrefix: false, roles: null });
+    }
+  }
+
+  get size(): number {
+    return this.routes.length;
+  }
+
+  /** The route for a normalized path (no dot segments), or null. */
+  match(path: string, search: string): RouteMatch | null {
+    for (const route of this.routes) {
+      const p = route.prefix;
+      const hit = p === '/' || path === p || path.startsWith(`${p}/`);
+      if (!hit) continue;
+      const rest = route.stripPrefix && p !== '/' ? path.slice(p.length) || '/' : path;
+      const base = route.upstream.pathname.replace(/\/+$/, '');
+      return { route, upstreamPath: `${base}${rest}${search}` };
+    }
+    return null;
+  }
+}

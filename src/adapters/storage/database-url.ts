@@ -1,0 +1,77 @@
+import path from 'node:path';
+
+export type DatabaseTarget =
+  | { kind: 'memory' }
+  | { kind: 'sqlite'; filename: string }
+  | {
+      kind: 'mysql';
+      host: string;
+      port: number;
+      user: string;
+      password: string;
+      database: string;
+    };
+
+export const SQLITE_IN_MEMORY = ':memory:';
+const DEFAULT_SQLITE_FILE = 'tokengate.db';
+
+const unsupported = (url: string): Error =>
+  new Error(
+    `Unsupported DATABASE_URL "${redactDatabaseUrl(url)}": use sqlite:<path>, sqlite::memory:, mysql://user:pass@host:3306/db or memory:`,
+  );
+
+/**
+ * Parses `DATABASE_URL` (SPEC §6). Relative SQLite paths resolve against the working
+ * directory; a bare `sqlite:` means `<dataDir>/tokengate.db`. Throws one clear line.
+ */
+export function parseDatabaseUrl(url: string, dataDir = './data'): DatabaseTarget {
+  const trimmed = url.trim();
+  if (trimmed === 'memory:' || trimmed === 'memory://') return { kind: 'memory' };
+  if (trimmed.startsWith('sqlite:')) {
+    const rest = trimmed.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (rest === SQLITE_IN_MEMORY) return { kind: 'sqlite', filename: SQLITE_IN_MEMORY };
+    const file = rest === '' ? path.join(dataDir, DEFAULT_SQLITE_FILE) : rest;
+    return { kind: 'sqlite', filename: path.resolve(file) };
+  }
+  if (/^(mysql|mariadb):\/\//.test(trimmed)) return parseMysql(trimmed);
+  throw unsupported(url);
+}
+
+function parseMysql(url: string): DatabaseTarget {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw unsupported(url);
+  }
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  if (!parsed.hostname || !database || database.includes('/')) throw unsupported(url);
+  return {
+    kind: 'mysql',
+    host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: parsed.port ? Number(parsed.port) : 3306,
+    user: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+    database,
+  };
+}
+
+/** The URL with any password replaced, safe for logs and error messages. */
+export function redactDatabaseUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^/?#]*@/i, '$1***@');
+}
+
+/** A one-line, password-free description of where data lives. */
+export function describeTarget(target: DatabaseTarget): string {
+  switch (target.kind) {
+    case 'memory':
+      return 'memory: (in-process, lost on exit)';
+    case 'sqlite':
+      return `sqlite:${target.filename}`;
+    case 'mysql': {
+      const auth = target.user ? `${encodeURIComponent(target.user)}${target.password ? ':***' : ''}@` : '';
+      const host = target.host.includes(':') ? `[${target.host}]` : target.host;
+      return `mysql://${auth}${host}:${target.port}/${target.database}`;
+    }
+  }
+}

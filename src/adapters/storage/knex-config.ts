@@ -1,0 +1,73 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Knex } from 'knex';
+import { parseDatabaseUrl, SQLITE_IN_MEMORY, type DatabaseTarget } from './database-url';
+import { migrationSource } from './migrations';
+
+export interface KnexConfigOptions {
+  /** Where a bare `sqlite:` URL puts its file (default `./data`). */
+  dataDir?: string;
+}
+
+const SQLITE_BUSY_TIMEOUT_MS = 5_000;
+const MYSQL_CONNECT_TIMEOUT_MS = 5_000;
+
+/** The one Knex configuration builder, shared by `openStorage` and the root knexfile. */
+export function knexConfigFromUrl(url: string, options: KnexConfigOptions = {}): Knex.Config {
+  return knexConfigFromTarget(parseDatabaseUrl(url, options.dataDir));
+}
+
+export function knexConfigFromTarget(target: DatabaseTarget): Knex.Config {
+  const migrations: Knex.MigratorConfig = { migrationSource, tableName: 'knex_migrations' };
+  switch (target.kind) {
+    case 'sqlite':
+      return sqliteConfig(target.filename, migrations);
+    case 'mysql':
+      return {
+        client: 'mysql2',
+        connection: {
+          host: target.host,
+          port: target.port,
+          user: target.user,
+          password: target.password,
+          database: target.database,
+          charset: 'utf8mb4',
+          // Objects and arrays are escaped as strings, never expanded into `key = value` SQL.
+          stringifyObjects: true,
+          multipleStatements: false,
+          supportBigNumbers: true,
+          bigNumberStrings: false,
+          connectTimeout: MYSQL_CONNECT_TIMEOUT_MS,
+        },
+        pool: { min: 0, max: 10, idleTimeoutMillis: 30_000 },
+        // Longer than connectTimeout, so the driver's own error (not a pool timeout) surfaces.
+        acquireConnectionTimeout: MYSQL_CONNECT_TIMEOUT_MS * 2,
+        migrations,
+      };
+    case 'memory':
+      throw new Error('DATABASE_URL memory: is in-process and has no Knex configuration');
+  }
+}
+
+function sqliteConfig(filename: string, migrations: Knex.MigratorConfig): Knex.Config {
+  const inMemory = filename === SQLITE_IN_MEMORY;
+  return {
+    client: 'better-sqlite3',
+    connection: { filename },
+    useNullAsDefault: true,
+    // One connection: SQLite has a single writer, and `:memory:` lives only as long as it.
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate: (db: BetterSqlite3.Database, done: (err: Error | null, db: unknown) => void) => {
+        try {
+          if (!inMemory) db.pragma('journal_mode = WAL');
+          db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+          done(null, db);
+        } catch (err) {
+          done(err as Error, db);
+        }
+      },
+    },
+    migrations,
+  };
+}

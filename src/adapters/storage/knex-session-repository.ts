@@ -1,0 +1,114 @@
+import type { Knex } from 'knex';
+import type { SessionRepository } from '../../domain/ports/session-repository';
+import type { RevokeReason, Session } from '../../domain/session';
+import { clampSessionFields } from './session-limits';
+import { fromSessionRow, toSessionRow, type SessionRow } from './session-rows';
+import { guardStorage } from './storage-errors';
+
+/** {@link SessionRepository} on SQLite or MySQL; every write is one conditional statement. */
+export class KnexSessionRepository implements SessionRepository {
+  constructor(private readonly db: Knex) {}
+
+  private table(): Knex.QueryBuilder<SessionRow> {
+    return this.db<SessionRow>('sessions');
+  }
+
+  create(session: Session): Promise<void> {
+    return guardStorage(async () => {
+      await this.table().insert(toSessionRow(clampSessionFields(session)));
+    });
+  }
+
+  findById(id: string): Promise<Session | null> {
+    return guardStorage(async () => {
+      const row = await this.table().where('id', id).first();
+      return row ? fromSessionRow(row) : null;
+    });
+  }
+
+  /** One compare-and-set UPDATE: of concurrent callers with the same `expectedJti`, one wins. */
+  rotate(id: string, expectedJti: string, next: { jti: string; issuedAt: number }, now: number): Promise<boolean> {
+    return guardStorage(async () => {
+      const changed = await this.table()
+        .where('id', id)
+        .andWhere('current_jti', expectedJti)
+        .whereNull('revoked_at')
+        .update({
+          previous_jti: expectedJti,
+          current_jti: next.jti,
+          current_issued_at: next.issuedAt,
+          rotated_at: now,
+          last_used_at: now,
+        });
+      return changed === 1;
+    });
+  }
+
+  /** Never moves `lastUsedAt` backwards when touches race. */
+  touch(id: string, now: number): Promise<void> {
+    return guardStorage(async () => {
+      await this.table()
+        .where('id', id)
+        .whereNull('revoked_at')
+        .andWhere('last_used_at', '<', now)
+        .update({ last_used_at: now });
+    });
+  }
+
+  revoke(id: string, reason: RevokeReason, now: number): Promise<boolean> {
+    return guardStorage(async () => {
+      const changed = await this.table()
+        .where('id', id)
+        .whereNull('revoked_at')
+        .update({ revoked_at: now, revoke_reason: reason });
+      return changed === 1;
+    });
+  }
+
+  /** Revokes session by session so the ids returned are exactly those this call flipped. */
+  revokeAllForUser(userId: string, reason: RevokeReason, now: number, exceptId?: string): Promise<string[]> {
+    return guardStorage(async () => {
+      const query = this.table().select('id').where('user_id', userId).whereNull('revoked_at');
+      if (exceptId !== undefined) query.andWhereNot('id', exceptId);
+      const candidates = ((await query) as Pick<SessionRow, 'id'>[]).map((row) => row.id);
+      const revoked: string[] = [];
+      for (const id of candidates) {
+        if (await this.revoke(id, reason, now)) revoked.push(id);
+      }
+      return revoked;
+    });
+  }
+
+  listActiveForUser(userId: string, now: number): Promise<Session[]> {
+    return guardStorage(async () => {
+      const rows = await this.table()
+        .where('user_id', userId)
+        .whereNull('revoked_at')
+        .andWhere('expires_at', '>', now)
+        .orderBy([
+          { column: 'created_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ]);
+      return rows.map(fromSessionRow);
+    });
+  }
+
+  listRevokedSince(since: number): Promise<{ id: string; revokedAt: number }[]> {
+    return guardStorage(async () => {
+      const rows = (await this.table()
+        .select('id', 'revoked_at')
+        .where('revoked_at', '>=', since)
+        .orderBy([
+          { column: 'revoked_at', order: 'asc' },
+          { column: 'id', order: 'asc' },
+        ])) as Pick<SessionRow, 'id' | 'revoked_at'>[];
+      return rows.map((row) => ({ id: row.id, revokedAt: Number(row.revoked_at) }));
+    });
+  }
+
+  ping(): Promise<void> {
+    return guardStorage(async () => {
+      await this.db.raw('select 1');
+    });
+  }
+}

@@ -1,0 +1,24 @@
+import type { Knex } from 'knex';
+import * as createUsers from './001-create-users';
+import * as createSessions from './002-create-sessions';
+
+export interface NamedMigration {
+  /** Recorded in `knex_migrations`: never rename one that has shipped. */
+  name: string;
+  migration: Knex.Migration;
+}
+
+const MIGRATIONS: readonly NamedMigration[] = [
+  { name: '001_create_users', migration: createUsers },
+  { name: '002_create_sessions', migration: createSessions },
+];
+
+/**
+ * Migrations are imported modules, not a globbed directory, so they run the same under
+ * ts-jest and from the compiled `dist/`.
+ */
+export const migrationSource: Knex.MigrationSource<NamedMigration> = {
+  getMigrations: async () => [...MIGRATIONS],
+  getMigrationName: (m) => m.name,
+  getMigration: async (m) => m.migration,
+};

@@ -1,0 +1,64 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { knex } from 'knex';
+import type { SessionRepository } from '../../domain/ports/session-repository';
+import type { UserRepository } from '../../domain/ports/user-repository';
+import { describeTarget, parseDatabaseUrl, SQLITE_IN_MEMORY } from './database-url';
+import { knexConfigFromTarget } from './knex-config';
+import { KnexSessionRepository } from './knex-session-repository';
+import { KnexUserRepository } from './knex-user-repository';
+import { MemorySessionRepository } from './memory-session-repository';
+import { MemoryUserRepository } from './memory-user-repository';
+import { guardStorage } from './storage-errors';
+
+export interface Storage {
+  kind: 'sqlite' | 'mysql' | 'memory';
+  /** Where data lives, password redacted: safe to log. */
+  description: string;
+  users: UserRepository;
+  sessions: SessionRepository;
+  /** Brings the schema up to date; unreachable storage rejects with `service_unavailable`. */
+  migrate(): Promise<void>;
+  /** Releases connections; the repositories are unusable afterwards. */
+  close(): Promise<void>;
+}
+
+export interface OpenStorageOptions {
+  /** Where a bare `sqlite:` URL puts `tokengate.db` (default `./data`). */
+  dataDir?: string;
+}
+
+/**
+ * Opens the storage named by `DATABASE_URL` (SPEC §6). Creates a SQLite file's directory,
+ * otherwise connects lazily: nothing reaches the database before the first query, `migrate()`
+ * or `ping()`. Throws one clear line on an unsupported URL.
+ */
+export async function openStorage(databaseUrl: string, options: OpenStorageOptions = {}): Promise<Storage> {
+  const target = parseDatabaseUrl(databaseUrl, options.dataDir);
+  const description = describeTarget(target);
+  if (target.kind === 'memory') {
+    return {
+      kind: 'memory',
+      description,
+      users: new MemoryUserRepository(),
+      sessions: new MemorySessionRepository(),
+      migrate: async () => {},
+      close: async () => {},
+    };
+  }
+  if (target.kind === 'sqlite' && target.filename !== SQLITE_IN_MEMORY) {
+    await mkdir(path.dirname(target.filename), { recursive: true });
+  }
+  const db = knex(knexConfigFromTarget(target));
+  return {
+    kind: target.kind,
+    description,
+    users: new KnexUserRepository(db),
+    sessions: new KnexSessionRepository(db),
+    migrate: () =>
+      guardStorage(async () => {
+        await db.migrate.latest();
+      }),
+    close: () => db.destroy(),
+  };
+}

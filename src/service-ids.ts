@@ -1,0 +1,59 @@
+/** The composition root's typed identifiers: one per port, use-case and setting. */
+import type { ServiceIdentifier } from 'inversify';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import type { AuditLog } from './domain/ports/audit-log';
+import type { Clock } from './domain/ports/clock';
+import type { IdGenerator } from './domain/ports/id-generator';
+import type { LoginThrottle } from './domain/ports/login-throttle';
+import type { PasswordHasher } from './domain/ports/password-hasher';
+import type { RevocationList } from './domain/ports/revocation-list';
+import type { SessionRepository } from './domain/ports/session-repository';
+import type { TokenSigner } from './domain/ports/token-signer';
+import type { UserRepository } from './domain/ports/user-repository';
+import type { AddUser } from './application/add-user';
+import type { AuthenticateRequest } from './application/authenticate-request';
+import type { ChangePassword } from './application/change-password';
+import type { DisableUser } from './application/disable-user';
+import type { ListSessions } from './application/list-sessions';
+import type { Login } from './application/login';
+import type { Logout } from './application/logout';
+import type { Refresh } from './application/refresh';
+import type { RefreshTokenSpender } from './application/refresh-token-spender';
+import type { RevokeSession } from './application/revoke-session';
+import type { SessionSettings } from './application/settings';
+import type { TokenIssuer } from './application/token-issuer';
+import type { HttpDeps } from './adapters/http/deps';
+import type { Storage } from './adapters/storage/open-storage';
+
+/** A typed service identifier. */
+export type Token<T> = ServiceIdentifier<T> & symbol;
+export const token = <T>(name: string): Token<T> => Symbol(name) as Token<T>;
+
+export const TYPES = {
+  Config: token<Config>('Config'),
+  Logger: token<Logger>('Logger'),
+  Storage: token<Storage>('Storage'),
+  Users: token<UserRepository>('UserRepository'),
+  Sessions: token<SessionRepository>('SessionRepository'),
+  Clock: token<Clock>('Clock'),
+  Ids: token<IdGenerator>('IdGenerator'),
+  Signer: token<TokenSigner & { jwks(): object | null }>('TokenSigner'),
+  Hasher: token<PasswordHasher>('PasswordHasher'),
+  Revocations: token<RevocationList & { start(): Promise<void>; stop(): void }>('RevocationList'),
+  Audit: token<AuditLog>('AuditLog'),
+  Throttle: token<LoginThrottle>('LoginThrottle'),
+  SessionSettings: token<SessionSettings>('SessionSettings'),
+  Issuer: token<TokenIssuer>('TokenIssuer'),
+  Spender: token<RefreshTokenSpender>('RefreshTokenSpender'),
+  Gate: token<AuthenticateRequest>('AuthenticateRequest'),
+  Login: token<Login>('Login'),
+  Refresh: token<Refresh>('Refresh'),
+  Logout: token<Logout>('Logout'),
+  ListSessions: token<ListSessions>('ListSessions'),
+  AddUser: token<AddUser>('AddUser'),
+  DisableUser: token<DisableUser>('DisableUser'),
+  ChangePassword: token<ChangePassword>('ChangePassword'),
+  RevokeSession: token<RevokeSession>('RevokeSession'),
+  HttpDeps: token<HttpDeps>('HttpDeps'),
+} as const;

@@ -1,0 +1,60 @@
+import type { Container } from 'inversify';
+import type { AuditLog } from './domain/ports/audit-log';
+import type { Clock } from './domain/ports/clock';
+import type { IdGenerator } from './domain/ports/id-generator';
+import type { LoginThrottle } from './domain/ports/login-throttle';
+import type { PasswordHasher } from './domain/ports/password-hasher';
+import type { RevocationList } from './domain/ports/revocation-list';
+import type { SessionRepository } from './domain/ports/session-repository';
+import type { TokenSigner } from './domain/ports/token-signer';
+import type { UserRepository } from './domain/ports/user-repository';
+import { AddUser } from './application/add-user';
+import { AuthenticateRequest } from './application/authenticate-request';
+import { ChangePassword } from './application/change-password';
+import { DisableUser } from './application/disable-user';
+import { ListSessions } from './application/list-sessions';
+import { Login } from './application/login';
+import { Logout } from './application/logout';
+import { Refresh } from './application/refresh';
+import { RefreshTokenSpender } from './application/refresh-token-spender';
+import { RevokeSession } from './application/revoke-session';
+import type { SessionSettings } from './application/settings';
+import { TokenIssuer } from './application/token-issuer';
+import { TYPES } from './service-ids';
+
+/** Binds the use-cases (plain classes, no decorators) to the ports they need. */
+export function bindUseCases(c: Container): void {
+  const T = TYPES;
+  c.bind(T.Issuer).toResolvedValue((s: TokenSigner, i: IdGenerator, st: SessionSettings) => new TokenIssuer(s, i, st), [T.Signer, T.Ids, T.SessionSettings]);
+  c.bind(T.Spender).toResolvedValue(
+    (s: SessionRepository, u: UserRepository, r: RevocationList, i: TokenIssuer, k: Clock, a: AuditLog, st: SessionSettings) => new RefreshTokenSpender(s, u, r, i, k, a, st),
+    [T.Sessions, T.Users, T.Revocations, T.Issuer, T.Clock, T.Audit, T.SessionSettings],
+  );
+  c.bind(T.Gate).toResolvedValue(
+    (s: TokenSigner, r: RevocationList, sp: RefreshTokenSpender, i: TokenIssuer, st: SessionSettings, k: Clock) => new AuthenticateRequest(s, r, sp, i, st.rotation, k),
+    [T.Signer, T.Revocations, T.Spender, T.Issuer, T.SessionSettings, T.Clock],
+  );
+  c.bind(T.Login).toResolvedValue(
+    (u: UserRepository, s: SessionRepository, h: PasswordHasher, th: LoginThrottle, i: TokenIssuer, ids: IdGenerator, k: Clock, a: AuditLog, st: SessionSettings) => new Login(u, s, h, th, i, ids, k, a, st),
+    [T.Users, T.Sessions, T.Hasher, T.Throttle, T.Issuer, T.Ids, T.Clock, T.Audit, T.SessionSettings],
+  );
+  c.bind(T.Refresh).toResolvedValue((g: AuthenticateRequest, k: Clock) => new Refresh(g, k), [T.Gate, T.Clock]);
+  c.bind(T.Logout).toResolvedValue(
+    (s: TokenSigner, r: SessionRepository, rl: RevocationList, k: Clock, a: AuditLog) => new Logout(s, r, rl, k, a),
+    [T.Signer, T.Sessions, T.Revocations, T.Clock, T.Audit],
+  );
+  c.bind(T.ListSessions).toResolvedValue((s: SessionRepository, k: Clock, st: SessionSettings) => new ListSessions(s, k, st), [T.Sessions, T.Clock, T.SessionSettings]);
+  c.bind(T.AddUser).toResolvedValue((u: UserRepository, h: PasswordHasher, i: IdGenerator, k: Clock) => new AddUser(u, h, i, k), [T.Users, T.Hasher, T.Ids, T.Clock]);
+  c.bind(T.DisableUser).toResolvedValue(
+    (u: UserRepository, s: SessionRepository, r: RevocationList, k: Clock, a: AuditLog) => new DisableUser(u, s, r, k, a),
+    [T.Users, T.Sessions, T.Revocations, T.Clock, T.Audit],
+  );
+  c.bind(T.ChangePassword).toResolvedValue(
+    (u: UserRepository, s: SessionRepository, h: PasswordHasher, r: RevocationList, k: Clock, a: AuditLog) => new ChangePassword(u, s, h, r, k, a),
+    [T.Users, T.Sessions, T.Hasher, T.Revocations, T.Clock, T.Audit],
+  );
+  c.bind(T.RevokeSession).toResolvedValue(
+    (s: SessionRepository, r: RevocationList, k: Clock, a: AuditLog) => new RevokeSession(s, r, k, a),
+    [T.Sessions, T.Revocations, T.Clock, T.Audit],
+  );
+}
