@@ -1,4 +1,20 @@
-import type { RotationPolicyName } from './domain/rotation-policy';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import dotenv from 'dotenv';
+import { ROTATION_POLICIES, type RotationPolicyName } from './domain/rotation-policy';
+import { readJwtSettings } from './adapters/security/jwt-settings';
+import { SettingReader } from './adapters/system/setting-reader';
+import { parseDatabaseUrl, parseHttpUrl, parseOrigins, parseReadableFile } from './adapters/system/location-parsers';
+import {
+  parseBoolean,
+  parseByteSize,
+  parseChoice,
+  parseDuration,
+  parseInteger,
+  parsePattern,
+  parseRate,
+  parseTrustProxy,
+} from './adapters/system/setting-parsers';
 
 export type JwtAlgorithm = 'HS256' | 'RS256' | 'ES256';
 
@@ -49,4 +65,113 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Worker processes; `auto` resolved to the core count. */
   workers: number;
+}
+
+/** A setting is missing or malformed: one line per failure, each naming its variable. */
+export class ConfigError extends Error {
+  constructor(readonly issues: readonly string[]) {
+    super(issues.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS: readonly Config['logLevel'][] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const SAME_SITE: readonly Config['cookie']['sameSite'][] = ['lax', 'strict', 'none'];
+const AUTH_PREFIX = /^(\/[A-Za-z0-9._~-]+)+$/;
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const COOKIE_DOMAIN = /^\.?([A-Za-z0-9-]+\.)*[A-Za-z0-9-]+$/;
+
+/**
+ * Parses and validates every setting of SPEC §7 from `env`; throws {@link ConfigError}
+ * listing every bad setting. Outside production, a missing `JWT_SECRET` is generated once
+ * and kept in `<dataDir>/jwt-secret`. Relative paths resolve against `options.cwd`.
+ */
+export function loadConfig(env: Record<string, string | undefined>, options: { cwd?: string } = {}): Config {
+  const cwd = options.cwd ?? process.cwd();
+  const s = new SettingReader(env);
+  const nodeEnv = s.raw('NODE_ENV') ?? 'development';
+  const production = nodeEnv === 'production';
+  const dataDirRaw = s.raw('DATA_DIR');
+  const dataDir = resolve(cwd, dataDirRaw ?? 'data');
+  const lifetimes = readLifetimes(s);
+  const cookie = readCookie(s, production);
+  const upstreamUrl = s.optional('UPSTREAM_URL', parseHttpUrl);
+  const routesFile = s.optional('ROUTES_FILE', (r) => parseReadableFile(resolve(cwd, r)));
+  if (production && !s.raw('UPSTREAM_URL') && !s.raw('ROUTES_FILE')) {
+    s.fail('UPSTREAM_URL', 'required in production unless ROUTES_FILE is set');
+  }
+  const config: Config = {
+    nodeEnv,
+    production,
+    port: s.get('PORT', 8080, (r) => parseInteger(r, 0, 65535)),
+    host: s.raw('HOST') ?? '0.0.0.0',
+    databaseUrl: s.get('DATABASE_URL', defaultDatabaseUrl(dataDirRaw), parseDatabaseUrl),
+    dataDir,
+    jwt: readJwtSettings(s, { production, dataDir, cwd }),
+    ...lifetimes,
+    refreshRotation: s.get('REFRESH_ROTATION', 'always' as RotationPolicyName, (r) => parseChoice(r, ROTATION_POLICIES)),
+    refreshReuseGrace: s.get('REFRESH_REUSE_GRACE', 10, parseDuration),
+    clockSkew: s.get('CLOCK_SKEW', 30, parseDuration),
+    revocationTtl: s.get('REVOCATION_TTL', 5, parseDuration),
+    upstreamUrl,
+    routesFile,
+    upstreamTimeout: s.get('UPSTREAM_TIMEOUT', 30, (r) => parseDuration(r, { min: 1 })),
+    forwardTokens: s.get('FORWARD_TOKENS', false, parseBoolean),
+    authPrefix: s.get('AUTH_PREFIX', '/auth', parseAuthPrefix),
+    cookie,
+    corsOrigins: s.get('CORS_ORIGINS', [], parseOrigins),
+    bodyLimit: s.get('BODY_LIMIT', 16 * 1024, parseByteSize),
+    loginRateLimit: s.get('LOGIN_RATE_LIMIT', { count: 10, windowSeconds: 900 }, parseRate),
+    trustProxy: s.get('TRUST_PROXY', 0, parseTrustProxy),
+    logLevel: s.get('LOG_LEVEL', 'info', (r) => parseChoice(r, LOG_LEVELS)),
+    workers: s.get('WORKERS', 1, (r) => (r.toLowerCase() === 'auto' ? availableParallelism() : parseInteger(r, 1, 1024))),
+  };
+  if (s.issues.length > 0) throw new ConfigError(s.issues);
+  return config;
+}
+
+/** Reads `.env` from the working directory (real environment variables win), then {@link loadConfig}. */
+export function loadConfigFromProcess(): Config {
+  dotenv.config({ path: resolve(process.cwd(), '.env'), quiet: true });
+  return loadConfig(process.env);
+}
+
+function readLifetimes(s: SettingReader) {
+  const before = s.issues.length;
+  const positive = (r: string) => parseDuration(r, { min: 1 });
+  const accessTokenTtl = s.get('ACCESS_TOKEN_TTL', 900, positive);
+  const refreshTokenTtl = s.get('REFRESH_TOKEN_TTL', 14 * 86400, positive);
+  const sessionMaxLifetime = s.get('SESSION_MAX_LIFETIME', 30 * 86400, positive);
+  if (s.issues.length === before) {
+    if (accessTokenTtl > refreshTokenTtl) {
+      s.fail('ACCESS_TOKEN_TTL', `must not exceed REFRESH_TOKEN_TTL (${accessTokenTtl}s > ${refreshTokenTtl}s)`);
+    }
+    if (refreshTokenTtl > sessionMaxLifetime) {
+      s.fail('REFRESH_TOKEN_TTL', `must not exceed SESSION_MAX_LIFETIME (${refreshTokenTtl}s > ${sessionMaxLifetime}s)`);
+    }
+  }
+  return { accessTokenTtl, refreshTokenTtl, sessionMaxLifetime };
+}
+
+function readCookie(s: SettingReader, production: boolean): Config['cookie'] {
+  const secure = s.get('COOKIE_SECURE', production, parseBoolean);
+  const sameSite = s.get('COOKIE_SAMESITE', 'lax', (r) => parseChoice(r, SAME_SITE));
+  if (sameSite === 'none' && !secure) {
+    s.fail('COOKIE_SAMESITE', 'none requires secure cookies (set COOKIE_SECURE=true); browsers drop SameSite=None cookies without Secure');
+  }
+  const name = (r: string) => parsePattern(r, COOKIE_NAME, 'a cookie name (letters, digits and !#$%&\'*+-.^_`|~)');
+  const accessName = s.get('ACCESS_COOKIE_NAME', 'access_token', name);
+  const refreshName = s.get('REFRESH_COOKIE_NAME', 'refresh_token', name);
+  if (accessName === refreshName) s.fail('REFRESH_COOKIE_NAME', `must differ from ACCESS_COOKIE_NAME ("${accessName}")`);
+  const domain = s.optional('COOKIE_DOMAIN', (r) => parsePattern(r, COOKIE_DOMAIN, 'a domain like example.com'));
+  return { secure, sameSite, domain, accessName, refreshName };
+}
+
+function parseAuthPrefix(raw: string): string {
+  return parsePattern(raw, AUTH_PREFIX, "a path that starts with '/' and does not end with '/', like /auth");
+}
+
+/** The SQLite file lives in the data directory (SPEC §6: `sqlite:./data/tokengate.db`). */
+function defaultDatabaseUrl(dataDirRaw: string | undefined): string {
+  return dataDirRaw === undefined ? 'sqlite:./data/tokengate.db' : `sqlite:${join(dataDirRaw, 'tokengate.db')}`;
 }

@@ -35,6 +35,10 @@ import { startDemoUpstream } from './adapters/proxy/demo-upstream';
 import { proxyMiddleware } from './adapters/proxy/proxy-middleware';
 import { loadRoutesFile, RouteTable } from './adapters/proxy/route-table';
 import { Agent } from 'undici';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { SocketRegistry } from './adapters/proxy/socket-registry';
+import { websocketUpgradeHandler } from './adapters/proxy/websocket-proxy';
 import type { HttpDeps } from './adapters/http/deps';
 import { PinoAuditLog } from './adapters/logging/pino-audit-log';
 import { createLogger } from './adapters/logging/pino-logger';
@@ -119,6 +123,8 @@ export interface Composition {
   app: Koa;
   /** Where proxied requests go, for the startup log. */
   upstream: string;
+  /** The HTTP server's `upgrade` listener (WebSockets through the proxy). */
+  upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   close(): Promise<void>;
 }
 
@@ -153,7 +159,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const upstreams = await resolveUpstreams(config);
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
   const deps = container.get(TYPES.HttpDeps);
-  const fallback = proxyMiddleware({
+  const proxyDeps = {
     routes: upstreams.routes,
     gate: deps.gate,
     cookies: new TokenCookies(config.cookie),
@@ -167,14 +173,19 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       accessCookie: config.cookie.accessName,
       refreshCookie: config.cookie.refreshName,
     },
-  });
+  };
+  const fallback = proxyMiddleware(proxyDeps);
   const app = buildApp({ ...deps, fallback });
+  const registry = new SocketRegistry();
+  revocations.onRevoked((ids) => registry.closeSessions(ids));
+  const upgrade = websocketUpgradeHandler({ ...proxyDeps, registry });
   return {
     container,
     config,
     storage,
     app,
     upstream: upstreams.description,
+    upgrade: (req, socket, head) => void upgrade(req, socket, head),
     close: async () => {
       revocations.stop();
       await dispatcher.close();

@@ -11,6 +11,7 @@ export async function serve(config: Config): Promise<http.Server> {
   const logger = comp.container.get(TYPES.Logger);
   const demoPassword = await seedDemoUser(comp);
   const server = http.createServer(comp.app.callback());
+  server.on('upgrade', comp.upgrade);
   server.headersTimeout = 30_000;
   server.requestTimeout = 300_000;
   server.keepAliveTimeout = 65_000;

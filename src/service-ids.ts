@@ -40,7 +40,7 @@ export const TYPES = {
   Ids: token<IdGenerator>('IdGenerator'),
   Signer: token<TokenSigner & { jwks(): object | null }>('TokenSigner'),
   Hasher: token<PasswordHasher>('PasswordHasher'),
-  Revocations: token<RevocationList & { start(): Promise<void>; stop(): void }>('RevocationList'),
+  Revocations: token<RevocationList & { start(): Promise<void>; stop(): void; onRevoked(l: (ids: string[]) => void): void }>('RevocationList'),
   Audit: token<AuditLog>('AuditLog'),
   Throttle: token<LoginThrottle>('LoginThrottle'),
   SessionSettings: token<SessionSettings>('SessionSettings'),

@@ -3,6 +3,7 @@ import type Router from '@koa/router';
 import { DomainError } from '../../domain/errors';
 import { authRouter } from './auth-routes';
 import type { HttpDeps } from './deps';
+import { authCors } from './cors';
 import { errorMiddleware } from './error-middleware';
 import { requestIdMiddleware } from './request-context';
 import { systemRouter } from './system-routes';
@@ -38,6 +39,7 @@ export function buildApp(deps: HttpDeps): Koa {
       'request',
     );
   });
+  app.use(authCors(prefix, settings.corsOrigins));
   app.use(errorMiddleware(logger));
   app.use(system.routes());
   app.use(auth.routes());

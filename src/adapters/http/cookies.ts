@@ -26,16 +26,24 @@ export class TokenCookies {
     this.write(ctx, this.settings.refreshName, '', 0);
   }
 
-  readAccess(ctx: Context): string | null {
-    return ctx.cookies.get(this.settings.accessName) || null;
+  get names(): { access: string; refresh: string } {
+    return { access: this.settings.accessName, refresh: this.settings.refreshName };
   }
 
-  readRefresh(ctx: Context): string | null {
-    return ctx.cookies.get(this.settings.refreshName) || null;
+  /** `Set-Cookie` values for reissued tokens, for responses written without Koa. */
+  serializeReissue(reissued: { access?: { token: string; expiresIn: number }; refresh?: { token: string; expiresIn: number } }): string[] {
+    const out: string[] = [];
+    if (reissued.access) out.push(this.serialize(this.settings.accessName, reissued.access.token, reissued.access.expiresIn));
+    if (reissued.refresh) out.push(this.serialize(this.settings.refreshName, reissued.refresh.token, reissued.refresh.expiresIn));
+    return out;
   }
 
   private write(ctx: Context, name: string, value: string, maxAge: number): void {
-    const cookie = serialize(name, value, {
+    ctx.append('Set-Cookie', this.serialize(name, value, maxAge));
+  }
+
+  private serialize(name: string, value: string, maxAge: number): string {
+    return serialize(name, value, {
       httpOnly: true,
       path: '/',
       sameSite: this.settings.sameSite,
@@ -44,6 +52,5 @@ export class TokenCookies {
       ...(maxAge === 0 ? { expires: new Date(0) } : {}),
       ...(this.settings.domain ? { domain: this.settings.domain } : {}),
     });
-    ctx.append('Set-Cookie', cookie);
   }
 }

@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import { parse as parseCookies } from 'cookie';
 import type { Context } from 'koa';
 import { DomainError } from '../../domain/errors';
 import type { PresentedTokens } from '../../application/authenticate-request';
@@ -14,11 +16,11 @@ export interface RequestTokens extends PresentedTokens {
 
 const BEARER = /^bearer(?:\s+(.*))?$/i;
 
-/** `Authorization: Bearer <token>`: the token ('' when empty), or null for no or another scheme. */
-export function bearerToken(ctx: Context): string | null {
-  const header = ctx.get('authorization');
+/** `Authorization: Bearer <token>`: the token ('' when empty or repeated), or null for no or another scheme. */
+export function bearerToken(req: IncomingMessage): string | null {
+  const header = req.headers.authorization;
   if (!header) return null;
-  if (countHeader(ctx.req.rawHeaders, 'authorization') > 1) return '';
+  if (countHeader(req.rawHeaders, 'authorization') > 1) return '';
   const match = BEARER.exec(header.trim());
   if (!match) return null;
   return (match[1] ?? '').trim();
@@ -29,11 +31,20 @@ export function bearerToken(ctx: Context): string | null {
  * else the JSON body's `refreshToken` (auth POSTs), else cookie.
  */
 export function readTokens(ctx: Context, cookies: TokenCookies, body?: BodyFields): RequestTokens {
-  const bearer = bearerToken(ctx);
-  const headerRefresh = ctx.get('x-refresh-token') || null;
-  const bodyRefresh = body ? stringField(body, 'refreshToken') : null;
-  const cookieAccess = bearer === null ? cookies.readAccess(ctx) : null;
-  const cookieRefresh = headerRefresh === null && bodyRefresh === null ? cookies.readRefresh(ctx) : null;
+  return tokensFromRequest(ctx.req, cookies.names, body ? stringField(body, 'refreshToken') : null);
+}
+
+/** As {@link readTokens}, from the bare request (WebSocket upgrades have no Koa context). */
+export function tokensFromRequest(
+  req: IncomingMessage,
+  names: { access: string; refresh: string },
+  bodyRefresh: string | null = null,
+): RequestTokens {
+  const bearer = bearerToken(req);
+  const headerRefresh = headerValue(req.headers['x-refresh-token']);
+  const jar = req.headers.cookie ? parseCookies(req.headers.cookie) : {};
+  const cookieAccess = bearer === null ? jar[names.access] || null : null;
+  const cookieRefresh = headerRefresh === null && bodyRefresh === null ? jar[names.refresh] || null : null;
   return {
     accessToken: bearer ?? cookieAccess,
     refreshToken: headerRefresh ?? bodyRefresh ?? cookieRefresh,
@@ -48,6 +59,11 @@ export function stringField(body: BodyFields, name: string): string | null {
   const value = body[name];
   if (typeof value !== 'string') throw new DomainError('invalid_request', `"${name}" must be a string`);
   return value;
+}
+
+function headerValue(v: string | string[] | undefined): string | null {
+  if (v === undefined || v === '') return null;
+  return Array.isArray(v) ? v.join(', ') : v;
 }
 
 function countHeader(raw: string[], name: string): number {

@@ -19,6 +19,7 @@ export class PollingRevocationList implements RevocationList {
   private readonly revoked = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private lastPoll = 0;
+  private readonly listeners: ((sessionIds: string[]) => void)[] = [];
 
   constructor(
     private readonly sessions: SessionRepository,
@@ -31,7 +32,19 @@ export class PollingRevocationList implements RevocationList {
   }
 
   add(sessionIds: readonly string[], at: number): void {
+    const fresh = sessionIds.filter((id) => !this.revoked.has(id));
     for (const id of sessionIds) this.revoked.set(id, at);
+    this.notify(fresh);
+  }
+
+  /** Calls `listener` with sessions newly known to be revoked (here or by another instance). */
+  onRevoked(listener: (sessionIds: string[]) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private notify(ids: string[]): void {
+    if (ids.length === 0) return;
+    for (const listener of this.listeners) listener(ids);
   }
 
   /** Loads recent revocations, then keeps polling until {@link stop}. */
@@ -53,7 +66,9 @@ export class PollingRevocationList implements RevocationList {
     const now = this.clock.now();
     const since = this.lastPoll === 0 ? now - this.options.retainMs : this.lastPoll - this.options.intervalMs;
     const rows = await this.sessions.listRevokedSince(since);
+    const fresh = rows.filter((row) => !this.revoked.has(row.id)).map((row) => row.id);
     for (const row of rows) this.revoked.set(row.id, row.revokedAt);
+    this.notify(fresh);
     this.lastPoll = now;
     const horizon = now - this.options.retainMs;
     for (const [id, at] of this.revoked) if (at < horizon) this.revoked.delete(id);

@@ -1,0 +1,79 @@
+import { accessSync, constants } from 'node:fs';
+
+/** Parsers for locations: URLs, origins, database URLs and files (see setting-parsers.ts). */
+
+const show = (raw: string): string => JSON.stringify(raw);
+
+/** An absolute http(s) URL. */
+export function parseHttpUrl(raw: string): string {
+  let url: URL | null = null;
+  try {
+    url = new URL(raw);
+  } catch {
+    /* reported below */
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
+    throw new Error(`expected an http:// or https:// URL, got ${show(raw)}`);
+  }
+  return raw;
+}
+
+/** A comma-separated list of exact origins, normalized as browsers send them (`https://a.example:8443`). */
+export function parseOrigins(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .map((entry) => {
+      let url: URL | null = null;
+      try {
+        url = new URL(entry);
+      } catch {
+        /* reported below */
+      }
+      const bare = url && url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+      if (!url || !bare || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
+        throw new Error(`expected comma-separated origins like https://app.example.com or http://localhost:3000, got ${show(entry)}`);
+      }
+      return url.origin;
+    });
+}
+
+const DATABASE_SCHEMES = ['sqlite:', 'mysql:', 'memory:'];
+
+/** `sqlite:<file>`, `sqlite::memory:`, `mysql://user:pass@host:3306/db` or `memory:`. */
+export function parseDatabaseUrl(raw: string): string {
+  const hint = 'expected sqlite:<file>, sqlite::memory:, mysql://user:pass@host:3306/db or memory:';
+  const scheme = DATABASE_SCHEMES.find((s) => raw.toLowerCase().startsWith(s));
+  const rest = scheme ? raw.slice(scheme.length) : '';
+  const ok =
+    (scheme === 'memory:' && rest === '') ||
+    (scheme === 'sqlite:' && rest !== '') ||
+    (scheme === 'mysql:' && isMysqlUrl(raw));
+  if (!ok) throw new Error(`${hint}, got ${show(redactPassword(raw))}`);
+  return raw;
+}
+
+function isMysqlUrl(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    return url.hostname !== '' && url.pathname.length > 1;
+  } catch {
+    return false;
+  }
+}
+
+/** Error messages must not echo a database password. */
+export function redactPassword(raw: string): string {
+  return raw.replace(/^([a-z0-9+]+:\/\/[^:/@]*:)[^@/]*@/i, '$1***@');
+}
+
+/** `file` when it exists and is readable. */
+export function parseReadableFile(file: string): string {
+  try {
+    accessSync(file, constants.R_OK);
+  } catch (e) {
+    throw new Error(`cannot read "${file}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return file;
+}
