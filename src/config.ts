@@ -83,8 +83,10 @@ const COOKIE_DOMAIN = /^\.?([A-Za-z0-9-]+\.)*[A-Za-z0-9-]+$/;
 
 /**
  * Parses and validates every setting of SPEC §7 from `env`; throws {@link ConfigError}
- * listing every bad setting. Outside production, a missing `JWT_SECRET` is generated once
- * and kept in `<dataDir>/jwt-secret`. Relative paths resolve against `options.cwd`.
+ * listing every bad setting. Empty values count as unset. One extra setting, `DATA_DIR`
+ * (default `./data`), says where generated files live: outside production a missing
+ * `JWT_SECRET` is generated once and kept in `<dataDir>/jwt-secret`, and the default
+ * SQLite file is `<DATA_DIR>/tokengate.db`. Relative paths resolve against `options.cwd`.
  */
 export function loadConfig(env: Record<string, string | undefined>, options: { cwd?: string } = {}): Config {
   const cwd = options.cwd ?? process.cwd();

@@ -1,0 +1,68 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
+import { createLogger } from '../../../src/adapters/logging/pino-logger';
+import { captureStream } from './capture';
+
+const SECRETS = ['S3cret-pw', 'eyJ.access.tok', 'eyJ.refresh.tok', 'sid=abc123', 'Bearer eyJ.bearer', 'tok-777'];
+
+describe('createLogger', () => {
+  it('honours the configured level', () => {
+    const out = captureStream();
+    const log = createLogger({ logLevel: 'warn' }, out);
+    log.info('hidden');
+    log.warn('shown');
+    expect(out.records().map((r) => r.msg)).toEqual(['shown']);
+  });
+
+  it('redacts credential headers of requests and responses', () => {
+    const out = captureStream();
+    createLogger({ logLevel: 'info' }, out).info({
+      req: { method: 'GET', url: '/x', headers: { authorization: 'Bearer eyJ.bearer', cookie: 'sid=abc123', 'x-refresh-token': 'eyJ.refresh.tok', 'x-access-token': 'eyJ.access.tok', 'user-agent': 'curl' } },
+      res: { statusCode: 200, headers: { 'set-cookie': ['sid=abc123'], 'x-access-token': 'eyJ.access.tok' } },
+    });
+    const text = out.text();
+    for (const secret of SECRETS.slice(1, 5)) expect(text).not.toContain(secret);
+    expect(text).toContain('curl');
+    expect(text).toContain('[Redacted]');
+  });
+
+  it('redacts a real ServerResponse after the standard serializer', () => {
+    const out = captureStream();
+    const req = new IncomingMessage(new Socket());
+    req.headers = { authorization: 'Bearer eyJ.bearer', host: 'gw' };
+    const res = new ServerResponse(req);
+    res.setHeader('set-cookie', ['access_token=eyJ.access.tok; HttpOnly']);
+    res.setHeader('x-refresh-token', 'eyJ.refresh.tok');
+    createLogger({ logLevel: 'info' }, out).info({ req, res }, 'done');
+    const text = out.text();
+    expect(text).not.toContain('eyJ');
+    expect(out.records()[0]).toMatchObject({ req: { headers: { host: 'gw' } }, msg: 'done' });
+  });
+
+  it('redacts password and token fields wherever they sit', () => {
+    const out = captureStream();
+    createLogger({ logLevel: 'info' }, out).info({
+      password: 'S3cret-pw',
+      body: { username: 'alice', password: 'S3cret-pw', refreshToken: 'eyJ.refresh.tok' },
+      result: { tokens: { accessToken: 'eyJ.access.tok', token: 'tok-777' } },
+      upstream: { headers: { authorization: 'Bearer eyJ.bearer' } },
+    });
+    const text = out.text();
+    for (const secret of SECRETS) expect(text).not.toContain(secret);
+    expect(text).toContain('alice');
+  });
+
+  it('redacts child logger bindings too', () => {
+    const out = captureStream();
+    const child = createLogger({ logLevel: 'info' }, out).child({ token: 'tok-777' });
+    child.info({ refreshToken: 'eyJ.refresh.tok' }, 'child');
+    expect(out.text()).not.toContain('eyJ.refresh.tok');
+    expect(out.text()).not.toContain('tok-777');
+  });
+
+  it('keeps token metadata that is not a secret', () => {
+    const out = captureStream();
+    createLogger({ logLevel: 'info' }, out).info({ tokenType: 'Bearer', expiresIn: 900 });
+    expect(out.records()[0]).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
+  });
+});

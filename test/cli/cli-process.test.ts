@@ -1,0 +1,131 @@
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(__dirname, '../..');
+const cli = join(root, 'dist/src/cli.js');
+const main = join(root, 'dist/src/main.js');
+let dir: string;
+
+/** Runs the built CLI as a user would: a real process, settings from the environment. */
+function tokengate(args: string[], opts: { input?: string; env?: Record<string, string> } = {}) {
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    cwd: dir,
+    input: opts.input ?? '',
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`, LOG_LEVEL: 'silent', ...opts.env },
+    timeout: 30_000,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+beforeAll(() => {
+  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root });
+  expect(existsSync(cli)).toBe(true);
+}, 120_000);
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tokengate-cli-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('tokengate CLI', () => {
+  it('adds, lists, re-passwords and disables a user, exit 0 each time', () => {
+    const add = tokengate(['user', 'add', 'Alice', '--roles', 'admin,ops', '--password-stdin'], { input: 'correct horse\n' });
+    expect(add).toMatchObject({ code: 0 });
+    expect(add.out).toMatch(/^added user Alice \(\S+\) with roles admin,ops$/m);
+    const list = tokengate(['user', 'list']);
+    expect(list.code).toBe(0);
+    expect(list.out).toMatch(/^Alice\t\S+\troles=admin,ops\tactive/m);
+    expect(tokengate(['user', 'passwd', 'alice', '--password-stdin'], { input: 'new secret' })).toMatchObject({ code: 0 });
+    const disable = tokengate(['user', 'disable', 'ALICE']);
+    expect(disable).toMatchObject({ code: 0 });
+    expect(disable.out).toContain('disabled ALICE; 0 session(s) revoked');
+    expect(tokengate(['user', 'list']).out).toMatch(/\tdisabled\t/);
+    expect(tokengate(['session', 'list', 'alice'])).toMatchObject({ code: 0, out: '' });
+  });
+
+  it('refuses a taken name (any letter case) with one clear line and exit 1', () => {
+    tokengate(['user', 'add', 'bob', '--password-stdin'], { input: 'pw-one' });
+    const again = tokengate(['user', 'add', 'BOB', '--password-stdin'], { input: 'pw-two' });
+    expect(again.code).toBe(1);
+    expect(again.err.trim().split('\n')).toEqual(['tokengate: username already exists']);
+  });
+
+  it.each([
+    [['session', 'revoke', 'no-such-session'], 1, 'tokengate: no session "no-such-session"'],
+    [['user', 'disable', 'nobody'], 1, 'tokengate: no user named "nobody"'],
+    [['user', 'add', 'bad\u0007name', '--password-stdin'], 1, 'tokengate: username may not contain control or format characters'],
+  ])('%j fails with exit %i and one line', (args, code, line) => {
+    const r = tokengate(args as string[], { input: 'pw' });
+    expect(r.code).toBe(code);
+    expect(r.err.trim()).toBe(line);
+  });
+
+  it('answers an unknown command with usage and exit 2', () => {
+    const r = tokengate(['frobnicate', 'now']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('tokengate: unknown command "frobnicate now"');
+    expect(r.err).toContain('usage: tokengate');
+  });
+
+  it('without a terminal and without --password-stdin, says how to pass the password', () => {
+    const r = tokengate(['user', 'add', 'carol']);
+    expect(r.code).toBe(1);
+    expect(r.err.trim()).toBe('tokengate: no terminal to prompt on: pass the password with --password-stdin');
+  });
+
+  it('stops on a bad setting with one line naming the variable', () => {
+    const r = tokengate(['migrate'], { env: { ACCESS_TOKEN_TTL: 'soon' } });
+    expect(r.code).toBe(1);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/^tokengate: ACCESS_TOKEN_TTL: /);
+  });
+
+  it('migrate creates the schema and exits 0', () => {
+    const r = tokengate(['migrate']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('migrated sqlite:');
+    expect(existsSync(join(dir, 'db.sqlite'))).toBe(true);
+  });
+});
+
+describe('first run (npm start with no settings)', () => {
+  it('creates the store and secret, prints a demo login that works through the demo upstream, and stops with exit 0 on SIGTERM', async () => {
+    const child = spawn(process.execPath, [main], { cwd: dir, env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1' } });
+    let log = '';
+    child.stdout.on('data', (c: Buffer) => (log += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (log += c.toString()));
+    const deadline = Date.now() + 20_000;
+    while (!/log in: curl/.test(log) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    const url = /listening on (http:\/\/\S+)"/.exec(log)?.[1];
+    const password = /password \\"([^\\]+)\\"/.exec(log)?.[1];
+    expect(url).toBeDefined();
+    expect(password).toBeDefined();
+    expect(log).toContain('built-in demo upstream');
+    expect(existsSync(join(dir, 'data', 'tokengate.db'))).toBe(true);
+    expect(existsSync(join(dir, 'data', 'jwt-secret'))).toBe(true);
+    const login = await fetch(`${url}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'demo', password }),
+    });
+    expect(login.status).toBe(200);
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const page = await fetch(`${url}/hello`, { headers: { authorization: `Bearer ${accessToken}` } });
+    expect(page.status).toBe(200);
+    expect(await page.json()).toMatchObject({ userName: 'demo', path: '/hello' });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 40_000);
+
+  it('in production without JWT_SECRET and UPSTREAM_URL, refuses to start with clear lines', () => {
+    const r = spawnSync(process.execPath, [main], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' }, timeout: 20_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^tokengate: /);
+    expect(r.stderr).toContain('JWT_SECRET');
+    expect(r.stderr).toContain('UPSTREAM_URL');
+  });
+});
