@@ -30,6 +30,7 @@ import { processIo } from './adapters/cli/cli-io';
 import { runAdminCommand, USAGE, UsageError, type AdminDeps } from './adapters/cli/commands';
 import { ensureDemoUser, logStartup } from './adapters/cli/first-run';
 import { buildApp } from './adapters/http/app';
+import { GatewayMetrics } from './adapters/metrics/gateway-metrics';
 import { TokenCookies } from './adapters/http/cookies';
 import { startDemoUpstream } from './adapters/proxy/demo-upstream';
 import { proxyMiddleware } from './adapters/proxy/proxy-middleware';
@@ -55,6 +56,8 @@ export { TYPES };
 
 export interface ComposeOptions {
   logger?: Logger;
+  /** Process metrics (CPU, memory, event loop) besides tokengate's own; off in tests. */
+  defaultMetrics?: boolean;
   /** Send logs to stderr (the CLI keeps stdout for its output). */
   logToStderr?: boolean;
   clock?: Clock;
@@ -95,9 +98,10 @@ export function createContainer(config: Config, storage: Storage, options: Compo
     refreshReuseGrace: config.refreshReuseGrace,
     rotation: rotationPolicy(config.refreshRotation),
   });
+  c.bind(T.Metrics).toResolvedValue(() => new GatewayMetrics(options.defaultMetrics ?? true));
   bindUseCases(c);
   c.bind(T.HttpDeps).toResolvedValue(
-    (login: Login, refresh: Refresh, logout: Logout, gate: AuthenticateRequest, listSessions: ListSessions, signer: JwtTokenSigner, sessions: SessionRepository, logger: Logger): HttpDeps => ({
+    (login: Login, refresh: Refresh, logout: Logout, gate: AuthenticateRequest, listSessions: ListSessions, signer: JwtTokenSigner, sessions: SessionRepository, logger: Logger, metrics: GatewayMetrics): HttpDeps => ({
       settings: {
         authPrefix: config.authPrefix,
         cookie: config.cookie,
@@ -105,11 +109,11 @@ export function createContainer(config: Config, storage: Storage, options: Compo
         trustProxy: config.trustProxy,
         corsOrigins: config.corsOrigins,
       },
-      login, refresh, logout, gate, listSessions, logger,
+      login, refresh, logout, gate, listSessions, logger, metrics,
       readiness: () => sessions.ping(),
       jwks: () => signer.jwks(),
     }),
-    [T.Login, T.Refresh, T.Logout, T.Gate, T.ListSessions, T.Signer, T.Sessions, T.Logger],
+    [T.Login, T.Refresh, T.Logout, T.Gate, T.ListSessions, T.Signer, T.Sessions, T.Logger, T.Metrics],
   );
   return c;
 }
@@ -165,6 +169,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     cookies: new TokenCookies(config.cookie),
     dispatcher,
     logger: deps.logger,
+    metrics: deps.metrics,
     settings: {
       authPrefix: config.authPrefix,
       corsOrigins: config.corsOrigins,

@@ -24,6 +24,7 @@ import type { RevokeSession } from './application/revoke-session';
 import type { SessionSettings } from './application/settings';
 import type { TokenIssuer } from './application/token-issuer';
 import type { HttpDeps } from './adapters/http/deps';
+import type { GatewayMetrics } from './adapters/metrics/gateway-metrics';
 import type { Storage } from './adapters/storage/open-storage';
 
 /** A typed service identifier. */
@@ -56,4 +57,5 @@ export const TYPES = {
   ChangePassword: token<ChangePassword>('ChangePassword'),
   RevokeSession: token<RevokeSession>('RevokeSession'),
   HttpDeps: token<HttpDeps>('HttpDeps'),
+  Metrics: token<GatewayMetrics>('Metrics'),
 } as const;

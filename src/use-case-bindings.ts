@@ -1,5 +1,6 @@
 import type { Container } from 'inversify';
 import type { AuditLog } from './domain/ports/audit-log';
+import type { Metrics } from './domain/ports/metrics';
 import type { Clock } from './domain/ports/clock';
 import type { IdGenerator } from './domain/ports/id-generator';
 import type { LoginThrottle } from './domain/ports/login-throttle';
@@ -31,12 +32,12 @@ export function bindUseCases(c: Container): void {
     [T.Sessions, T.Users, T.Revocations, T.Issuer, T.Clock, T.Audit, T.SessionSettings],
   );
   c.bind(T.Gate).toResolvedValue(
-    (s: TokenSigner, r: RevocationList, sp: RefreshTokenSpender, i: TokenIssuer, st: SessionSettings, k: Clock) => new AuthenticateRequest(s, r, sp, i, st.rotation, k),
-    [T.Signer, T.Revocations, T.Spender, T.Issuer, T.SessionSettings, T.Clock],
+    (s: TokenSigner, r: RevocationList, sp: RefreshTokenSpender, i: TokenIssuer, st: SessionSettings, k: Clock, m: Metrics) => new AuthenticateRequest(s, r, sp, i, st.rotation, k, m),
+    [T.Signer, T.Revocations, T.Spender, T.Issuer, T.SessionSettings, T.Clock, T.Metrics],
   );
   c.bind(T.Login).toResolvedValue(
-    (u: UserRepository, s: SessionRepository, h: PasswordHasher, th: LoginThrottle, i: TokenIssuer, ids: IdGenerator, k: Clock, a: AuditLog, st: SessionSettings) => new Login(u, s, h, th, i, ids, k, a, st),
-    [T.Users, T.Sessions, T.Hasher, T.Throttle, T.Issuer, T.Ids, T.Clock, T.Audit, T.SessionSettings],
+    (u: UserRepository, s: SessionRepository, h: PasswordHasher, th: LoginThrottle, i: TokenIssuer, ids: IdGenerator, k: Clock, a: AuditLog, st: SessionSettings, m: Metrics) => new Login(u, s, h, th, i, ids, k, a, st, m),
+    [T.Users, T.Sessions, T.Hasher, T.Throttle, T.Issuer, T.Ids, T.Clock, T.Audit, T.SessionSettings, T.Metrics],
   );
   c.bind(T.Refresh).toResolvedValue((g: AuthenticateRequest, k: Clock) => new Refresh(g, k), [T.Gate, T.Clock]);
   c.bind(T.Logout).toResolvedValue(

@@ -8,6 +8,8 @@ import type { RequestContext } from './settings';
 import type { IssuedToken, TokenIssuer } from './token-issuer';
 import type { Clock } from '../domain/ports/clock';
 import { reject } from './errors';
+import { isDomainError } from '../domain/errors';
+import { NO_METRICS, type Metrics } from '../domain/ports/metrics';
 
 /** The tokens a request carried; null when absent. */
 export interface PresentedTokens {
@@ -45,9 +47,21 @@ export class AuthenticateRequest {
     private readonly issuer: TokenIssuer,
     private readonly rotation: RotationPolicy,
     private readonly clock: Clock,
+    private readonly metrics: Metrics = NO_METRICS,
   ) {}
 
   async execute(tokens: PresentedTokens, ctx: RequestContext): Promise<GateResult> {
+    try {
+      const result = await this.decideAndApply(tokens, ctx);
+      this.metrics.gateOutcome(result.outcome, result.graceHit);
+      return result;
+    } catch (e) {
+      if (isDomainError(e)) this.metrics.gateOutcome(e.code, false);
+      throw e;
+    }
+  }
+
+  private async decideAndApply(tokens: PresentedTokens, ctx: RequestContext): Promise<GateResult> {
     const access = this.check(tokens.accessToken, (t) => this.signer.verifyAccess(t));
     const refresh = this.check(tokens.refreshToken, (t) => this.signer.verifyRefresh(t));
     const sameSession =

@@ -9,6 +9,7 @@ import type { PasswordHasher } from '../domain/ports/password-hasher';
 import type { SessionRepository } from '../domain/ports/session-repository';
 import type { UserRepository } from '../domain/ports/user-repository';
 import { reject } from './errors';
+import { NO_METRICS, type Metrics } from '../domain/ports/metrics';
 import type { TokenGrant } from './refresh';
 import type { RequestContext, SessionSettings } from './settings';
 import type { TokenIssuer } from './token-issuer';
@@ -37,6 +38,7 @@ export class Login {
     private readonly clock: Clock,
     private readonly audit: AuditLog,
     private readonly settings: SessionSettings,
+    private readonly metrics: Metrics = NO_METRICS,
   ) {}
 
   async execute(input: LoginInput, ctx: RequestContext): Promise<LoginResult> {
@@ -46,6 +48,7 @@ export class Login {
     const wait = await this.throttle.blockedFor(username, ctx.ip);
     if (wait > 0) {
       this.audit.record({ type: 'login_throttled', username, ip: ctx.ip, requestId: ctx.requestId });
+      this.metrics.loginResult('throttled');
       throw new DomainError('rate_limited', 'too many failed logins; try again later', { retryAfterSeconds: wait });
     }
     const user = await this.users.findByUsername(username);
@@ -54,6 +57,7 @@ export class Login {
     if (!user || !matches || user.disabled) {
       await this.throttle.recordFailure(username, ctx.ip);
       const reason = !user ? 'unknown_user' : user.disabled ? 'user_disabled' : 'wrong_password';
+      this.metrics.loginResult('failure');
       this.audit.record({ type: 'login_failure', username, userId: user?.id, reason, ip: ctx.ip, requestId: ctx.requestId });
       throw reject('invalid_credentials');
     }
@@ -77,6 +81,7 @@ export class Login {
     const access = this.issuer.access(session, user, now);
     const refresh = this.issuer.currentRefresh(session, now);
     await this.sessions.create(session);
+    this.metrics.loginResult('success');
     this.audit.record({ type: 'login_success', userId: user.id, username, sessionId: session.id, ip: ctx.ip, requestId: ctx.requestId });
     return {
       userId: user.id,

@@ -34,10 +34,9 @@ export function buildApp(deps: HttpDeps): Koa {
       ctx.set('X-Content-Type-Options', 'nosniff');
       if (settings.cookie.secure) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     }
-    logger.info(
-      { requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) },
-      'request',
-    );
+    const ms = performance.now() - started;
+    deps.metrics.request(ownsPath(ctx.path) ? 'auth' : 'proxy', ctx.status, ms / 1000);
+    logger.info({ requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms) }, 'request');
   });
   app.use(authCors(prefix, settings.corsOrigins));
   app.use(errorMiddleware(logger));

@@ -6,6 +6,7 @@ import type { Login } from '../../application/login';
 import type { Logout } from '../../application/logout';
 import type { Refresh } from '../../application/refresh';
 import type { CookieSettings } from './cookies';
+import type { GatewayMetrics } from '../metrics/gateway-metrics';
 
 export interface HttpSettings {
   authPrefix: string;
@@ -30,6 +31,7 @@ export interface HttpDeps {
   /** Public keys for asymmetric algorithms; null with HS256. */
   jwks: () => object | null;
   logger: Logger;
+  metrics: GatewayMetrics;
   /** What answers paths outside the auth endpoints (the reverse proxy); 404 when absent. */
   fallback?: Middleware;
 }

@@ -14,6 +14,11 @@ export function systemRouter(deps: HttpDeps): Router {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { status: 'ready' };
   });
+  router.get('/metrics', async (ctx) => {
+    ctx.type = deps.metrics.contentType;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = await deps.metrics.text();
+  });
   router.get('/.well-known/jwks.json', (ctx) => {
     const jwks = deps.jwks();
     if (!jwks) throw new DomainError('not_found', 'no public keys: tokens are signed with a shared secret (HS256)');

@@ -9,6 +9,7 @@ import { runGate } from '../http/gate';
 import { identityHeaders } from '../http/identity-headers';
 import { clientResponseHeaders, upstreamRequestHeaders } from './forward-headers';
 import type { RouteMatch, RouteTable } from './route-table';
+import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { upstreamError } from './upstream-errors';
 
 export interface ProxySettings {
@@ -28,6 +29,7 @@ export interface ProxyDeps {
   dispatcher: Dispatcher;
   settings: ProxySettings;
   logger: Logger;
+  metrics: GatewayMetrics;
 }
 
 /** A browser navigation (not an XHR or fetch) that should land on the login page. */
@@ -81,6 +83,7 @@ async function forward(ctx: Context, match: RouteMatch, identity: Identity | nul
   });
   const hasBody = ctx.req.headers['content-length'] !== undefined ? ctx.req.headers['content-length'] !== '0' : ctx.req.headers['transfer-encoding'] !== undefined;
   let upstream: Dispatcher.ResponseData;
+  const started = performance.now();
   try {
     upstream = await request(new URL(match.upstreamPath, match.route.upstream.origin), {
       method: ctx.method as Dispatcher.HttpMethod,
@@ -92,8 +95,11 @@ async function forward(ctx: Context, match: RouteMatch, identity: Identity | nul
     });
   } catch (e) {
     deps.logger.warn({ err: e, requestId: ctx.state.requestId, upstream: match.route.upstream.origin }, 'upstream request failed');
-    throw upstreamError(e);
+    const error = upstreamError(e);
+    deps.metrics.upstreamAnswered(error.code === 'gateway_timeout' ? 504 : 502, (performance.now() - started) / 1000);
+    throw error;
   }
+  deps.metrics.upstreamAnswered(upstream.statusCode, (performance.now() - started) / 1000);
   const res = ctx.res;
   const ours = res.getHeader('set-cookie');
   for (const [name, value] of Object.entries(clientResponseHeaders(upstream.headers))) {
