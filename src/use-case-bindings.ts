@@ -39,7 +39,7 @@ export function bindUseCases(c: Container): void {
     (u: UserRepository, s: SessionRepository, h: PasswordHasher, th: LoginThrottle, i: TokenIssuer, ids: IdGenerator, k: Clock, a: AuditLog, st: SessionSettings, m: Metrics) => new Login(u, s, h, th, i, ids, k, a, st, m),
     [T.Users, T.Sessions, T.Hasher, T.Throttle, T.Issuer, T.Ids, T.Clock, T.Audit, T.SessionSettings, T.Metrics],
   );
-  c.bind(T.Refresh).toResolvedValue((g: AuthenticateRequest, k: Clock) => new Refresh(g, k), [T.Gate, T.Clock]);
+  c.bind(T.Refresh).toResolvedValue((g: AuthenticateRequest, sp: RefreshTokenSpender, k: Clock) => new Refresh(g, sp, k), [T.Gate, T.Spender, T.Clock]);
   c.bind(T.Logout).toResolvedValue(
     (s: TokenSigner, r: SessionRepository, rl: RevocationList, k: Clock, a: AuditLog) => new Logout(s, r, rl, k, a),
     [T.Signer, T.Sessions, T.Revocations, T.Clock, T.Audit],

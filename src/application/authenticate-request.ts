@@ -34,6 +34,8 @@ export interface GateResult {
   graceHit: boolean;
   /** `exp` of the refresh token the client holds after this request, when it sent or got one. */
   refreshExp: number | null;
+  /** Claims of the refresh token presented (valid or expired), when there was one. */
+  presentedRefresh: RefreshClaims | null;
 }
 
 type Checked<C> = { state: TokenState; claims: C | null };
@@ -70,6 +72,7 @@ export class AuthenticateRequest {
     const outcome = decideTokenCase({ access: access.state, refresh: refresh.state, sameSession });
     const result = await this.decide(outcome, access.claims, refresh.claims, ctx);
     result.refreshExp = result.reissued.refresh?.exp ?? refresh.claims?.exp ?? null;
+    result.presentedRefresh = refresh.claims;
     return result;
   }
 
@@ -87,6 +90,7 @@ export class AuthenticateRequest {
           reissued: {},
           graceHit: false,
           refreshExp: null,
+          presentedRefresh: null,
         });
       case 'reissue_access':
         return this.reissueAccess(refresh as RefreshClaims, ctx);
@@ -108,13 +112,13 @@ export class AuthenticateRequest {
       exp: access.exp,
     };
     const reissued = spent.refresh ? { access, refresh: spent.refresh } : { access };
-    return { identity, outcome: 'reissue_access', reissued, graceHit: spent.graceHit, refreshExp: null };
+    return { identity, outcome: 'reissue_access', reissued, graceHit: spent.graceHit, refreshExp: null, presentedRefresh: null };
   }
 
   private async reissueRefresh(access: AccessClaims, claims: RefreshClaims, ctx: RequestContext): Promise<GateResult> {
     const spent = await this.spender.spend(claims, this.rotation.rotatesOn('reissue_refresh'), ctx);
     const reissued = spent.refresh ? { refresh: spent.refresh } : {};
-    return { identity: identityOf(access), outcome: 'reissue_refresh', reissued, graceHit: spent.graceHit, refreshExp: null };
+    return { identity: identityOf(access), outcome: 'reissue_refresh', reissued, graceHit: spent.graceHit, refreshExp: null, presentedRefresh: null };
   }
 
   private check<C extends { sid: string }>(token: string | null, verify: (t: string) => TokenCheck<C>): Checked<C> {
