@@ -149,7 +149,7 @@ async function resolveUpstreams(config: Config): Promise<Upstreams> {
   if (routes.length > 0 || fallback || config.production) {
     return { routes: new RouteTable(routes, fallback), description: parts.join(', ') || 'none', close: async () => {} };
   }
-  const demo = await startDemoUpstream();
+  const demo = await startDemoUpstream(config.authPrefix);
   return { routes: new RouteTable([], demo.url), description: `built-in demo upstream at ${demo.url.origin}`, close: demo.close };
 }
 

@@ -9,6 +9,7 @@ import type { HttpDeps } from './deps';
 import { identityHeaders } from './identity-headers';
 import { mountLoginRoutes, rejectQueryCredentials } from './login-routes';
 import { requestContext } from './request-context';
+import { safeRedirect } from './redirect';
 import { readTokens } from './token-source';
 import { sendGrant } from './token-responses';
 import { runGate } from './gate';
@@ -47,6 +48,12 @@ export function authRouter(deps: HttpDeps): Router {
     if (tokens.viaCookie) assertSameOrigin(ctx, settings.corsOrigins);
     await deps.logout.execute(tokens, scope, requestContext(ctx));
     if (scope !== 'others') cookies.clear(ctx);
+    const body = ctx.state.body as BodyFields;
+    if (ctx.state.isForm && body.rd !== undefined) {
+      ctx.status = 303;
+      ctx.redirect(safeRedirect(body.rd));
+      return;
+    }
     ctx.status = 204;
   });
 

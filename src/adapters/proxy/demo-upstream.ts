@@ -5,7 +5,7 @@ const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 /** What the demo upstream answers: who tokengate said the caller is. */
-function handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+function handle(authPrefix: string, req: http.IncomingMessage, res: http.ServerResponse): void {
   const h = req.headers;
   const who = {
     userId: h['x-user-id'] ?? null,
@@ -23,7 +23,7 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse): void {
 <body><h1>Hello, ${escapeHtml(who.userName ?? 'anonymous')}</h1>
 <p>This page is served by tokengate's built-in demo upstream. tokengate checked your tokens and told it who you are:</p>
 <pre>${escapeHtml(JSON.stringify(who, null, 2))}</pre>
-<form method="post" action="/auth/logout"><button type="submit">Log out</button></form></body></html>`);
+<form method="post" action="${escapeHtml(authPrefix)}/logout"><input type="hidden" name="rd" value="/"><button type="submit">Log out</button></form></body></html>`);
     return;
   }
   res.writeHead(200, { 'content-type': 'application/json' });
@@ -31,8 +31,8 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse): void {
 }
 
 /** The built-in upstream for first runs (never in production): loopback, ephemeral port. */
-export async function startDemoUpstream(): Promise<{ url: URL; close(): Promise<void> }> {
-  const server = http.createServer(handle);
+export async function startDemoUpstream(authPrefix: string): Promise<{ url: URL; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => handle(authPrefix, req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
