@@ -65,6 +65,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Worker processes; `auto` resolved to the core count. */
   workers: number;
+  /** Seconds in-flight requests get to finish after SIGTERM/SIGINT. */
+  shutdownTimeout: number;
 }
 
 /** A setting is missing or malformed: one line per failure, each naming its variable. */
@@ -127,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: { c
     trustProxy: s.get('TRUST_PROXY', 0, parseTrustProxy),
     logLevel: s.get('LOG_LEVEL', 'info', (r) => parseChoice(r, LOG_LEVELS)),
     workers: s.get('WORKERS', 1, (r) => (r.toLowerCase() === 'auto' ? availableParallelism() : parseInteger(r, 1, 1024))),
+    shutdownTimeout: s.get('SHUTDOWN_TIMEOUT', 10, parseDuration),
   };
   if (s.issues.length > 0) throw new ConfigError(s.issues);
   return config;

@@ -36,6 +36,7 @@ import { startDemoUpstream } from './adapters/proxy/demo-upstream';
 import { proxyMiddleware } from './adapters/proxy/proxy-middleware';
 import { loadRoutesFile, RouteTable } from './adapters/proxy/route-table';
 import { Agent } from 'undici';
+import { DomainError } from './domain/errors';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { SocketRegistry } from './adapters/proxy/socket-registry';
@@ -129,6 +130,8 @@ export interface Composition {
   upstream: string;
   /** The HTTP server's `upgrade` listener (WebSockets through the proxy). */
   upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /** Starts a shutdown: `/readyz` answers 503 from now on and WebSockets close with 1001. */
+  drain(): void;
   close(): Promise<void>;
 }
 
@@ -180,7 +183,10 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     },
   };
   const fallback = proxyMiddleware(proxyDeps);
-  const app = buildApp({ ...deps, fallback });
+  let draining = false;
+  const readiness = () =>
+    draining ? Promise.reject(new DomainError('service_unavailable', 'shutting down', { retryAfterSeconds: 5 })) : deps.readiness();
+  const app = buildApp({ ...deps, readiness, fallback });
   const registry = new SocketRegistry();
   revocations.onRevoked((ids) => registry.closeSessions(ids));
   const upgrade = websocketUpgradeHandler({ ...proxyDeps, registry });
@@ -191,6 +197,10 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     app,
     upstream: upstreams.description,
     upgrade: (req, socket, head) => void upgrade(req, socket, head),
+    drain: () => {
+      draining = true;
+      registry.closeAll();
+    },
     close: async () => {
       revocations.stop();
       await dispatcher.close();

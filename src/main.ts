@@ -2,9 +2,6 @@ import http from 'node:http';
 import { ConfigError, loadConfigFromProcess, type Config } from './config';
 import { compose, logStartup, seedDemoUser, TYPES } from './container';
 
-/** How long in-flight requests may take to finish after a stop signal. */
-const DRAIN_MS = 10_000;
-
 /** Starts the gateway; resolves once listening. SIGTERM/SIGINT stop it gracefully (exit 0). */
 export async function serve(config: Config): Promise<http.Server> {
   const comp = await compose(config);
@@ -33,10 +30,14 @@ export async function serve(config: Config): Promise<http.Server> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'stopping: no new connections, draining in-flight requests');
-    const force = setTimeout(() => server.closeAllConnections(), DRAIN_MS).unref();
+    logger.info({ signal, timeoutSeconds: config.shutdownTimeout }, 'stopping: no new connections, draining in-flight requests');
+    comp.drain();
+    const force = setTimeout(() => server.closeAllConnections(), config.shutdownTimeout * 1000).unref();
+    // Connections that finish their in-flight request go idle: close them as they do.
+    const reaper = setInterval(() => server.closeIdleConnections(), 100).unref();
     server.close(() => {
       clearTimeout(force);
+      clearInterval(reaper);
       comp.close().finally(() => {
         logger.info('stopped');
         process.exit(0);

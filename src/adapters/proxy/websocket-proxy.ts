@@ -118,7 +118,7 @@ export function websocketUpgradeHandler(deps: WebSocketProxyDeps) {
       upstreamSocket.pipe(socket).pipe(upstreamSocket);
       socket.once('close', () => upstreamSocket.destroy());
       upstreamSocket.once('close', () => socket.destroy());
-      if (result) deps.registry.track(result.identity.sid, socket, upstreamSocket);
+      deps.registry.track(result?.identity.sid ?? null, socket, upstreamSocket);
     });
     upstreamReq.end();
   };
