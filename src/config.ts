@@ -4,6 +4,7 @@ import dotenv from 'dotenv';
 import { ROTATION_POLICIES, type RotationPolicyName } from './domain/rotation-policy';
 import { readJwtSettings } from './adapters/security/jwt-settings';
 import { SettingReader } from './adapters/system/setting-reader';
+import { parseRedisUrl } from './adapters/storage/redis-url';
 import { parseDatabaseUrl, parseHttpUrl, parseOrigins, parseReadableFile } from './adapters/system/location-parsers';
 import {
   parseBoolean,
@@ -25,6 +26,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string;
+  /** Redis URL holding sessions instead of `databaseUrl` (users stay in SQL); null when unset. */
+  sessionStoreUrl: string | null;
   /** Where generated files live (the signing secret, the default SQLite file): `./data`. */
   dataDir: string;
   jwt: {
@@ -110,6 +113,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: { c
     port: s.get('PORT', 8080, (r) => parseInteger(r, 0, 65535)),
     host: s.raw('HOST') ?? '0.0.0.0',
     databaseUrl: s.get('DATABASE_URL', defaultDatabaseUrl(dataDirRaw), parseDatabaseUrl),
+    sessionStoreUrl: s.optional('SESSION_STORE_URL', (r) => (parseRedisUrl(r), r)),
     dataDir,
     jwt: readJwtSettings(s, { production, dataDir, cwd }),
     ...lifetimes,

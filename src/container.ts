@@ -102,7 +102,7 @@ export function createContainer(config: Config, storage: Storage, options: Compo
   c.bind(T.Metrics).toResolvedValue(() => new GatewayMetrics(options.defaultMetrics ?? true));
   bindUseCases(c);
   c.bind(T.HttpDeps).toResolvedValue(
-    (login: Login, refresh: Refresh, logout: Logout, gate: AuthenticateRequest, listSessions: ListSessions, signer: JwtTokenSigner, sessions: SessionRepository, logger: Logger, metrics: GatewayMetrics): HttpDeps => ({
+    (login: Login, refresh: Refresh, logout: Logout, gate: AuthenticateRequest, listSessions: ListSessions, signer: JwtTokenSigner, sessions: SessionRepository, logger: Logger, metrics: GatewayMetrics, users: UserRepository): HttpDeps => ({
       settings: {
         authPrefix: config.authPrefix,
         cookie: config.cookie,
@@ -111,10 +111,12 @@ export function createContainer(config: Config, storage: Storage, options: Compo
         corsOrigins: config.corsOrigins,
       },
       login, refresh, logout, gate, listSessions, logger, metrics,
-      readiness: () => sessions.ping(),
+      readiness: async () => {
+        await Promise.all([sessions.ping(), users.count()]);
+      },
       jwks: () => signer.jwks(),
     }),
-    [T.Login, T.Refresh, T.Logout, T.Gate, T.ListSessions, T.Signer, T.Sessions, T.Logger, T.Metrics],
+    [T.Login, T.Refresh, T.Logout, T.Gate, T.ListSessions, T.Signer, T.Sessions, T.Logger, T.Metrics, T.Users],
   );
   return c;
 }
@@ -158,7 +160,11 @@ async function resolveUpstreams(config: Config): Promise<Upstreams> {
 
 /** config → storage (migrated) → container → app, with the revocation list polling. */
 export async function compose(config: Config, options: ComposeOptions = {}): Promise<Composition> {
-  const storage = await openStorage(config.databaseUrl, { dataDir: config.dataDir });
+  const storage = await openStorage(config.databaseUrl, {
+    dataDir: config.dataDir,
+    sessionStoreUrl: config.sessionStoreUrl ?? undefined,
+    sessionStore: { revocationRetentionMs: Math.max(86_400_000, 2 * (config.accessTokenTtl + config.clockSkew) * 1000) },
+  });
   await storage.migrate();
   const container = createContainer(config, storage, options);
   const revocations = container.get(TYPES.Revocations);

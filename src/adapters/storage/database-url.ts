@@ -34,6 +34,11 @@ export function parseDatabaseUrl(url: string, dataDir = './data'): DatabaseTarge
     return { kind: 'sqlite', filename: path.resolve(file) };
   }
   if (/^(mysql|mariadb):\/\//.test(trimmed)) return parseMysql(trimmed);
+  if (/^rediss?:\/\//i.test(trimmed)) {
+    throw new Error(
+      `Unsupported DATABASE_URL "${redactDatabaseUrl(url)}": Redis holds sessions only: set SESSION_STORE_URL to it and keep DATABASE_URL on sqlite:, mysql:// or memory:`,
+    );
+  }
   throw unsupported(url);
 }
 

@@ -9,6 +9,8 @@ import { KnexSessionRepository } from './knex-session-repository';
 import { KnexUserRepository } from './knex-user-repository';
 import { MemorySessionRepository } from './memory-session-repository';
 import { MemoryUserRepository } from './memory-user-repository';
+import { openRedisSessionStore, type RedisSessionStoreOptions } from './redis-session-store';
+import { parseRedisUrl } from './redis-url';
 import { guardStorage } from './storage-errors';
 
 export interface Storage {
@@ -26,15 +28,37 @@ export interface Storage {
 export interface OpenStorageOptions {
   /** Where a bare `sqlite:` URL puts `tokengate.db` (default `./data`). */
   dataDir?: string;
+  /** `SESSION_STORE_URL`: when set, sessions live in this Redis and users stay in `DATABASE_URL`. */
+  sessionStoreUrl?: string;
+  /** Key prefix, expiry margin, revocation retention and timeouts of the Redis session store. */
+  sessionStore?: RedisSessionStoreOptions;
 }
 
 /**
- * Opens the storage named by `DATABASE_URL` (SPEC §6). Creates a SQLite file's directory,
- * otherwise connects lazily: nothing reaches the database before the first query, `migrate()`
- * or `ping()`. Throws one clear line on an unsupported URL.
+ * Opens the storage named by `DATABASE_URL` (SPEC §6), with sessions in Redis when
+ * `sessionStoreUrl` is set (then `migrate()` migrates SQL only and `close()` closes both).
+ * Creates a SQLite file's directory, otherwise connects lazily: nothing reaches a store
+ * before the first query, `migrate()` or `ping()`. Throws one clear line on an unsupported URL.
  */
 export async function openStorage(databaseUrl: string, options: OpenStorageOptions = {}): Promise<Storage> {
-  const target = parseDatabaseUrl(databaseUrl, options.dataDir);
+  const redisTarget = options.sessionStoreUrl ? parseRedisUrl(options.sessionStoreUrl) : null;
+  const storage = await openDatabase(databaseUrl, options.dataDir);
+  if (!redisTarget) return storage;
+  const store = openRedisSessionStore(redisTarget, options.sessionStore);
+  return {
+    ...storage,
+    description: `${storage.description} (users), ${store.description} (sessions)`,
+    sessions: store.sessions,
+    close: async () => {
+      const results = await Promise.allSettled([storage.close(), store.close()]);
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
+  };
+}
+
+async function openDatabase(databaseUrl: string, dataDir: string | undefined): Promise<Storage> {
+  const target = parseDatabaseUrl(databaseUrl, dataDir);
   const description = describeTarget(target);
   if (target.kind === 'memory') {
     return {
