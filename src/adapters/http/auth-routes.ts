@@ -8,6 +8,7 @@ import { assertSameOrigin } from './csrf';
 import type { HttpDeps } from './deps';
 import { identityHeaders } from './identity-headers';
 import { mountLoginRoutes, rejectQueryCredentials } from './login-routes';
+import { mountOpenApi } from './openapi-route';
 import { requestContext } from './request-context';
 import { safeRedirect } from './redirect';
 import { readTokens } from './token-source';
@@ -32,6 +33,7 @@ export function authRouter(deps: HttpDeps): Router {
   const authenticate = (ctx: Context) => runGate(ctx, deps.gate, cookies, settings.corsOrigins);
 
   mountLoginRoutes(router, deps, cookies);
+  mountOpenApi(router, settings.authPrefix);
 
   router.post('/refresh', body, async (ctx) => {
     rejectQueryCredentials(ctx);

@@ -29,16 +29,18 @@ export function authBodyParser(limit: number): Middleware {
   });
   return async (ctx: Context, next: Next) => {
     if (ctx.method === 'GET' || ctx.method === 'HEAD' || ctx.method === 'OPTIONS') return next();
+    ctx.state.isForm = ctx.request.is(FORM_TYPES) !== false;
     await read(ctx, async () => {
       ctx.state.body = decodeBody(ctx);
-      ctx.state.isForm = ctx.request.is(FORM_TYPES) !== false;
       await next();
     });
   };
 }
 
 function decodeBody(ctx: Context): BodyFields {
-  const raw = (ctx.request as { rawBody?: string }).rawBody;
+  // koa-bodyparser's text types include text/plain: only JSON and forms are accepted.
+  let raw = (ctx.request as { rawBody?: string }).rawBody;
+  if (raw !== undefined && !ctx.request.is(JSON_TYPES) && !ctx.request.is(FORM_TYPES)) raw = undefined;
   if (raw === undefined) {
     if (ctx.request.length > 0 || ctx.get('transfer-encoding')) {
       throw new DomainError('invalid_request', 'unsupported content type: send application/json or a form');

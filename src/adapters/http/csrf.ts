@@ -12,7 +12,8 @@ export function assertSameOrigin(ctx: Context, allowedOrigins: readonly string[]
   if (!UNSAFE_METHODS.has(ctx.method)) return;
   const origin = ctx.get('origin');
   if (origin) {
-    if (origin === ctx.origin || allowedOrigins.includes(origin)) return;
+    // Koa 3's `ctx.origin` echoes the request's Origin header; the gateway's own is built here.
+    if (origin === `${ctx.protocol}://${ctx.host}` || allowedOrigins.includes(origin)) return;
     throw new DomainError('forbidden', 'cross-origin request refused');
   }
   if (ctx.get('sec-fetch-site').toLowerCase() === 'cross-site') {

@@ -29,9 +29,9 @@ export function renderLoginPage({ action, rd, username = '', error }: LoginPageI
 <form method="post" action="${escapeHtml(action)}"${described}>
 <input type="hidden" name="rd" value="${escapeHtml(rd)}">
 <label for="username">Username</label>
-<input id="username" name="username" autocomplete="username" required maxlength="128" value="${escapeHtml(username)}" autofocus>
+<input id="username" name="username" autocomplete="username" required maxlength="128" value="${escapeHtml(username)}"${username ? '' : ' autofocus'}>
 <label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024">
+<input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024"${username ? ' autofocus' : ''}>
 <button type="submit">Sign in</button>
 </form></main></body></html>`;
 }

@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import type { Context, Next } from 'koa';
-import { DomainError, isDomainError } from '../../domain/errors';
+import { DomainError, isDomainError, type ErrorCode } from '../../domain/errors';
+import { ERROR_STATUS } from './error-status';
 import type { LoginInput } from '../../application/login';
 import { authBodyParser, type BodyFields } from './body';
 import type { TokenCookies } from './cookies';
@@ -29,16 +30,25 @@ function loginInput(body: BodyFields): LoginInput {
   return { username, password };
 }
 
-/** A failed form login gets the form again with the error (401, or 400 for bad input). */
+const FORM_MESSAGES: Partial<Record<ErrorCode, string>> = {
+  invalid_credentials: 'Invalid username or password.',
+  rate_limited: 'Too many failed attempts. Please wait a while and try again.',
+  service_unavailable: 'Sign-in is unavailable right now. Please try again shortly.',
+};
+
+/** A failed form login gets the form again with the error, under the error's own status and headers. */
 async function formErrors(ctx: Context, next: Next): Promise<void> {
   try {
     await next();
   } catch (e) {
-    if (!ctx.state.isForm || !isDomainError(e) || e.code === 'rate_limited' || e.code === 'service_unavailable') throw e;
+    if (!ctx.state.isForm || !isDomainError(e)) throw e;
     const body = (ctx.state.body ?? {}) as BodyFields;
     const username = typeof body.username === 'string' ? body.username : '';
-    const status = e.code === 'invalid_credentials' ? 401 : 400;
-    sendLoginPage(ctx, status, { action: ctx.path, rd: safeRedirect(body.rd), username, error: e.message });
+    const status = ERROR_STATUS[e.code];
+    const message = FORM_MESSAGES[e.code] ?? `${e.message.charAt(0).toUpperCase()}${e.message.slice(1)}.`;
+    sendLoginPage(ctx, status, { action: ctx.path, rd: safeRedirect(body.rd), username, error: message });
+    if (status === 401) ctx.set('WWW-Authenticate', `Bearer error="${e.code}"`);
+    if (e.details.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(e.details.retryAfterSeconds));
   }
 }
 
@@ -48,7 +58,7 @@ export function mountLoginRoutes(router: Router, deps: HttpDeps, cookies: TokenC
   router.get('/login', (ctx) => {
     sendLoginPage(ctx, 200, { action: loginPath, rd: safeRedirect(ctx.query.rd) });
   });
-  router.post('/login', authBodyParser(deps.settings.bodyLimit), formErrors, async (ctx) => {
+  router.post('/login', formErrors, authBodyParser(deps.settings.bodyLimit), async (ctx) => {
     rejectQueryCredentials(ctx);
     const body = ctx.state.body as BodyFields;
     const grant = await deps.login.execute(loginInput(body), requestContext(ctx));
