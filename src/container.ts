@@ -34,7 +34,7 @@ import { GatewayMetrics } from './adapters/metrics/gateway-metrics';
 import { TokenCookies } from './adapters/http/cookies';
 import { startDemoUpstream } from './adapters/proxy/demo-upstream';
 import { proxyMiddleware } from './adapters/proxy/proxy-middleware';
-import { loadRoutesFile, RouteTable } from './adapters/proxy/route-table';
+import { loadRoutesFile, RouteTable, type Route } from './adapters/proxy/route-table';
 import { Agent } from 'undici';
 import { DomainError } from './domain/errors';
 import type { IncomingMessage } from 'node:http';
@@ -143,9 +143,11 @@ interface Upstreams {
   close(): Promise<void>;
 }
 
-/** `ROUTES_FILE` and `UPSTREAM_URL`, or the demo upstream when neither is set outside production. */
-async function resolveUpstreams(config: Config): Promise<Upstreams> {
-  const routes = config.routesFile ? loadRoutesFile(config.routesFile) : [];
+/**
+ * `ROUTES_FILE` and `UPSTREAM_URL`, or the demo upstream when neither is set outside
+ * production. `routes` are read (and a bad file refused) before anything else starts.
+ */
+async function resolveUpstreams(config: Config, routes: Route[]): Promise<Upstreams> {
   const fallback = config.upstreamUrl ? new URL(config.upstreamUrl) : null;
   const parts = [
     ...(config.routesFile ? [`${routes.length} route(s) from ${config.routesFile}`] : []),
@@ -160,6 +162,7 @@ async function resolveUpstreams(config: Config): Promise<Upstreams> {
 
 /** config → storage (migrated) → container → app, with the revocation list polling. */
 export async function compose(config: Config, options: ComposeOptions = {}): Promise<Composition> {
+  const routes = config.routesFile ? loadRoutesFile(config.routesFile) : [];
   const storage = await openStorage(config.databaseUrl, {
     dataDir: config.dataDir,
     sessionStoreUrl: config.sessionStoreUrl ?? undefined,
@@ -169,7 +172,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const container = createContainer(config, storage, options);
   const revocations = container.get(TYPES.Revocations);
   await revocations.start();
-  const upstreams = await resolveUpstreams(config);
+  const upstreams = await resolveUpstreams(config, routes);
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
   const deps = container.get(TYPES.HttpDeps);
   const proxyDeps = {

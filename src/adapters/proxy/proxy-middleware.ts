@@ -32,6 +32,8 @@ export interface ProxyDeps {
   metrics: GatewayMetrics;
 }
 
+const GATEWAY_RESPONSE_HEADERS = new Set(['x-request-id', 'x-access-token', 'x-refresh-token']);
+
 /** A browser navigation (not an XHR or fetch) that should land on the login page. */
 function wantsLoginPage(ctx: Context): boolean {
   if (ctx.method !== 'GET') return false;
@@ -103,7 +105,9 @@ async function forward(ctx: Context, match: RouteMatch, identity: Identity | nul
   const res = ctx.res;
   const ours = res.getHeader('set-cookie');
   for (const [name, value] of Object.entries(clientResponseHeaders(upstream.headers))) {
-    if (value !== undefined) res.setHeader(name, value);
+    // The request id and reissued tokens are tokengate's: an upstream cannot replace them.
+    if (value === undefined || (GATEWAY_RESPONSE_HEADERS.has(name) && res.hasHeader(name))) continue;
+    res.setHeader(name, value);
   }
   if (ours !== undefined) {
     const theirs = upstream.headers['set-cookie'];

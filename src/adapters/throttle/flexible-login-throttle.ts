@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { LoginThrottle } from '../../domain/ports/login-throttle';
+import { guardStorage } from '../storage/storage-errors';
 
 export interface LoginThrottleLimits {
   /** Failures allowed per window, per username and per IP (`LOGIN_RATE_LIMIT`). */
@@ -7,37 +9,69 @@ export interface LoginThrottleLimits {
   windowSeconds: number;
 }
 
-/** A hard ceiling per account whatever the window setting: 100 failures an hour. */
-const ACCOUNT_CEILING = { points: 100, duration: 3600 };
+/** Builds one counter family; `keyPrefix` keeps the families apart in a shared store. */
+export type LimiterFactory = (keyPrefix: string, opts: { points: number; duration: number }) => RateLimiterAbstract;
 
-/** Login throttle on rate-limiter-flexible: counts failures per username and per client IP. */
+/**
+ * A hard ceiling per account whatever `LOGIN_RATE_LIMIT` says: 100 failures an hour
+ * (NIST SP 800-63B §5.2.2; OWASP ASVS 4.0.3 V2.2.1). A successful login does not clear it.
+ */
+export const ACCOUNT_CEILING = { points: 100, duration: 3600 } as const;
+
+export interface FlexibleLoginThrottleOptions {
+  /** Where the counters live: memory (default) or a store shared by every instance. */
+  makeLimiter?: LimiterFactory;
+  /** The per-account ceiling; only tests shrink it. */
+  ceiling?: { points: number; duration: number };
+}
+
+/**
+ * Login throttle on rate-limiter-flexible: counts failures per username and per client IP.
+ * Keys are SHA-256 digests, so a shared store holds no usernames (nor the password a user
+ * typed into the username field) and every key fits its column whatever the characters.
+ * A store that cannot be reached fails closed: `service_unavailable`.
+ */
 export class FlexibleLoginThrottle implements LoginThrottle {
   private readonly byUser: RateLimiterAbstract;
   private readonly byIp: RateLimiterAbstract;
   private readonly ceiling: RateLimiterAbstract;
 
-  constructor(limits: LoginThrottleLimits, makeLimiter = memoryLimiter) {
+  constructor(limits: LoginThrottleLimits, options: FlexibleLoginThrottleOptions = {}) {
+    const make = options.makeLimiter ?? memoryLimiter;
     const opts = { points: limits.count, duration: limits.windowSeconds };
-    this.byUser = makeLimiter('login_user', opts);
-    this.byIp = makeLimiter('login_ip', opts);
-    this.ceiling = makeLimiter('login_ceiling', ACCOUNT_CEILING);
+    this.byUser = make('login_user', opts);
+    this.byIp = make('login_ip', opts);
+    this.ceiling = make('login_ceiling', { ...(options.ceiling ?? ACCOUNT_CEILING) });
   }
 
-  async blockedFor(username: string, ip: string | null): Promise<number> {
-    const checks = [over(this.byUser, username), over(this.ceiling, username)];
-    if (ip) checks.push(over(this.byIp, ip));
-    return Math.max(0, ...(await Promise.all(checks)));
+  blockedFor(username: string, ip: string | null): Promise<number> {
+    return guardStorage(async () => {
+      const user = throttleKey(username);
+      const checks = [over(this.byUser, user), over(this.ceiling, user)];
+      if (ip) checks.push(over(this.byIp, throttleKey(ip)));
+      return Math.max(0, ...(await Promise.all(checks)));
+    });
   }
 
-  async recordFailure(username: string, ip: string | null): Promise<void> {
-    const hits = [hit(this.byUser, username), hit(this.ceiling, username)];
-    if (ip) hits.push(hit(this.byIp, ip));
-    await Promise.all(hits);
+  recordFailure(username: string, ip: string | null): Promise<void> {
+    return guardStorage(async () => {
+      const user = throttleKey(username);
+      const hits = [hit(this.byUser, user), hit(this.ceiling, user)];
+      if (ip) hits.push(hit(this.byIp, throttleKey(ip)));
+      await Promise.all(hits);
+    });
   }
 
-  async reset(username: string): Promise<void> {
-    await this.byUser.delete(username);
+  reset(username: string): Promise<void> {
+    return guardStorage(async () => {
+      await this.byUser.delete(throttleKey(username));
+    });
   }
+}
+
+/** The key a username or IP is counted under: base64url SHA-256, 43 ASCII characters. */
+export function throttleKey(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('base64url');
 }
 
 export function memoryLimiter(keyPrefix: string, opts: { points: number; duration: number }): RateLimiterAbstract {
@@ -51,6 +85,7 @@ async function over(limiter: RateLimiterAbstract, key: string): Promise<number> 
   return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
 }
 
+/** Counts one failure; going over the limit is expected and keeps counting. */
 async function hit(limiter: RateLimiterAbstract, key: string): Promise<void> {
   try {
     await limiter.consume(key);

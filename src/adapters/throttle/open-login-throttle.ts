@@ -1,0 +1,51 @@
+import { knex, type Knex } from 'knex';
+import { parseDatabaseUrl } from '../storage/database-url';
+import { knexConfigFromTarget } from '../storage/knex-config';
+import { FlexibleLoginThrottle, type FlexibleLoginThrottleOptions, type LoginThrottleLimits } from './flexible-login-throttle';
+import { ensureThrottleTable, mysqlLimiterFactory } from './mysql-limiter-store';
+
+/** Connections the counters may hold: each failed login runs three short transactions. */
+const POOL_MAX = 5;
+
+export interface OpenedLoginThrottle {
+  throttle: FlexibleLoginThrottle;
+  /** Where the counters live: `mysql` means shared by every instance on that database. */
+  store: 'memory' | 'mysql';
+  /** Releases the counters' own connections (none for memory, or when `db` was given). */
+  close(): Promise<void>;
+}
+
+export interface OpenLoginThrottleOptions extends Pick<FlexibleLoginThrottleOptions, 'ceiling'> {
+  /** An open Knex on the same MySQL database to reuse instead of a pool of its own. */
+  db?: Knex;
+}
+
+/**
+ * The login throttle for `DATABASE_URL`: on MySQL the counters live in that database (table
+ * `login_throttle`, created here if missing) so that every instance counts together;
+ * otherwise (SQLite, memory: one process) in memory. Unreachable MySQL rejects with
+ * `service_unavailable`.
+ */
+export async function openLoginThrottle(
+  limits: LoginThrottleLimits,
+  databaseUrl: string,
+  options: OpenLoginThrottleOptions = {},
+): Promise<OpenedLoginThrottle> {
+  const target = parseDatabaseUrl(databaseUrl);
+  if (target.kind !== 'mysql') {
+    return { throttle: new FlexibleLoginThrottle(limits, options), store: 'memory', close: async () => {} };
+  }
+  const owned = options.db === undefined;
+  const db = options.db ?? knex({ ...knexConfigFromTarget(target), pool: { min: 0, max: POOL_MAX } });
+  const close = async (): Promise<void> => {
+    if (owned) await db.destroy();
+  };
+  try {
+    await ensureThrottleTable(db);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const makeLimiter = mysqlLimiterFactory(db, target.database);
+  return { throttle: new FlexibleLoginThrottle(limits, { ...options, makeLimiter }), store: 'mysql', close };
+}
