@@ -68,6 +68,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Worker processes; `auto` resolved to the core count. */
   workers: number;
+  /** Most verified access tokens remembered per process (`TOKEN_CACHE_SIZE`); 0 turns the cache off. */
+  tokenCacheSize: number;
   /** Seconds in-flight requests get to finish after SIGTERM/SIGINT. */
   shutdownTimeout: number;
 }
@@ -133,6 +135,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: { c
     trustProxy: s.get('TRUST_PROXY', 0, parseTrustProxy),
     logLevel: s.get('LOG_LEVEL', 'info', (r) => parseChoice(r, LOG_LEVELS)),
     workers: s.get('WORKERS', 1, (r) => (r.toLowerCase() === 'auto' ? availableParallelism() : parseInteger(r, 1, 1024))),
+    tokenCacheSize: s.get('TOKEN_CACHE_SIZE', 10_000, (r) => parseInteger(r, 0, 1_000_000)),
     shutdownTimeout: s.get('SHUTDOWN_TIMEOUT', 10, parseDuration),
   };
   if (s.issues.length > 0) throw new ConfigError(s.issues);

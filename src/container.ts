@@ -36,6 +36,7 @@ import { startDemoUpstream } from './adapters/proxy/demo-upstream';
 import { proxyMiddleware } from './adapters/proxy/proxy-middleware';
 import { loadRoutesFile, RouteTable, type Route } from './adapters/proxy/route-table';
 import { Agent } from 'undici';
+import { availableParallelism } from 'node:os';
 import { DomainError } from './domain/errors';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -47,10 +48,12 @@ import { createLogger } from './adapters/logging/pino-logger';
 import { PollingRevocationList } from './adapters/revocation/polling-revocation-list';
 import { Argon2PasswordHasher } from './adapters/security/argon2-password-hasher';
 import { JwtTokenSigner } from './adapters/security/jwt-token-signer';
+import { CachingTokenSigner } from './adapters/security/caching-token-signer';
 import { openStorage, type Storage } from './adapters/storage/open-storage';
 import { RandomIdGenerator } from './adapters/system/random-id-generator';
 import { SystemClock } from './adapters/system/system-clock';
 import { FlexibleLoginThrottle } from './adapters/throttle/flexible-login-throttle';
+import { openLoginThrottle } from './adapters/throttle/open-login-throttle';
 
 
 export { TYPES };
@@ -62,6 +65,8 @@ export interface ComposeOptions {
   /** Send logs to stderr (the CLI keeps stdout for its output). */
   logToStderr?: boolean;
   clock?: Clock;
+  /** The login throttle; compose() passes counters shared through MySQL when storage is MySQL. */
+  throttle?: LoginThrottle;
 }
 
 /** Binds every port to its adapter from validated config. Nothing runs until a `get`. */
@@ -75,12 +80,18 @@ export function createContainer(config: Config, storage: Storage, options: Compo
   c.bind(T.Sessions).toConstantValue(storage.sessions);
   c.bind(T.Clock).toConstantValue(options.clock ?? new SystemClock());
   c.bind(T.Ids).toResolvedValue(() => new RandomIdGenerator());
-  c.bind(T.Hasher).toResolvedValue(() => new Argon2PasswordHasher());
+  // Leave a core to the event loops: hashing on every core starves proxied traffic (docs/performance.md).
+  c.bind(T.Hasher).toResolvedValue(
+    () => new Argon2PasswordHasher({ concurrency: Math.max(1, Math.floor((availableParallelism() - 1) / config.workers)) }),
+  );
   c.bind(T.Audit).toResolvedValue((logger: Logger) => new PinoAuditLog(logger), [T.Logger]);
-  c.bind(T.Throttle).toResolvedValue(() => new FlexibleLoginThrottle(config.loginRateLimit));
+  c.bind(T.Throttle).toResolvedValue(() => options.throttle ?? new FlexibleLoginThrottle(config.loginRateLimit));
   c.bind(T.Signer).toResolvedValue(
     (clock: Clock) =>
-      new JwtTokenSigner({ ...config.jwt, clockSkewSeconds: config.clockSkew, clock }),
+      new CachingTokenSigner(new JwtTokenSigner({ ...config.jwt, clockSkewSeconds: config.clockSkew, clock }), {
+        maxEntries: config.tokenCacheSize,
+        clock,
+      }),
     [T.Clock],
   );
   c.bind(T.Revocations).toResolvedValue(
@@ -102,7 +113,7 @@ export function createContainer(config: Config, storage: Storage, options: Compo
   c.bind(T.Metrics).toResolvedValue(() => new GatewayMetrics(options.defaultMetrics ?? true));
   bindUseCases(c);
   c.bind(T.HttpDeps).toResolvedValue(
-    (login: Login, refresh: Refresh, logout: Logout, gate: AuthenticateRequest, listSessions: ListSessions, signer: JwtTokenSigner, sessions: SessionRepository, logger: Logger, metrics: GatewayMetrics, users: UserRepository): HttpDeps => ({
+    (login: Login, refresh: Refresh, logout: Logout, gate: AuthenticateRequest, listSessions: ListSessions, signer: CachingTokenSigner, sessions: SessionRepository, logger: Logger, metrics: GatewayMetrics, users: UserRepository): HttpDeps => ({
       settings: {
         authPrefix: config.authPrefix,
         cookie: config.cookie,
@@ -169,7 +180,8 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     sessionStore: { revocationRetentionMs: Math.max(86_400_000, 2 * (config.accessTokenTtl + config.clockSkew) * 1000) },
   });
   await storage.migrate();
-  const container = createContainer(config, storage, options);
+  const counters = await openLoginThrottle(config.loginRateLimit, config.databaseUrl);
+  const container = createContainer(config, storage, { ...options, throttle: counters.throttle });
   const revocations = container.get(TYPES.Revocations);
   await revocations.start();
   const upstreams = await resolveUpstreams(config, routes);
@@ -198,6 +210,8 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const app = buildApp({ ...deps, readiness, fallback });
   const registry = new SocketRegistry();
   revocations.onRevoked((ids) => registry.closeSessions(ids));
+  const signer = container.get(TYPES.Signer);
+  if (signer instanceof CachingTokenSigner) revocations.onRevoked((ids) => signer.forgetSessions(ids));
   const upgrade = websocketUpgradeHandler({ ...proxyDeps, registry });
   return {
     container,
@@ -214,6 +228,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       revocations.stop();
       await dispatcher.close();
       await upstreams.close();
+      await counters.close();
       await storage.close();
     },
   };
@@ -237,4 +252,5 @@ export function seedDemoUser(comp: Composition): Promise<string | null> {
   return ensureDemoUser(c.get(TYPES.Users), c.get(TYPES.AddUser), comp.config.production);
 }
 
-export { logStartup, runAdminCommand, processIo, USAGE, UsageError };
+export { logStartup, runAdminCommand, processIo, USAGE, UsageError, createLogger };
+export { runWorkers } from './adapters/cluster/run-workers';

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { ConfigError, loadConfigFromProcess, type Config } from './config';
-import { compose, logStartup, seedDemoUser, TYPES } from './container';
+import { compose, createLogger, logStartup, runWorkers, seedDemoUser, TYPES } from './container';
 
 /** Starts the gateway; resolves once listening. SIGTERM/SIGINT stop it gracefully (exit 0). */
 export async function serve(config: Config): Promise<http.Server> {
@@ -50,6 +50,29 @@ export async function serve(config: Config): Promise<http.Server> {
   return server;
 }
 
+/**
+ * `WORKERS` > 1: the primary migrates the store and creates the first-run user once, then
+ * forks the workers, each a whole gateway (`serve`) on the shared listening socket.
+ */
+export async function serveWorkers(config: Config): Promise<void> {
+  const logger = createLogger(config);
+  await runWorkers({
+    workers: config.workers,
+    logger,
+    prepare: async () => {
+      const comp = await compose(config, { logger, defaultMetrics: false });
+      try {
+        const demoPassword = await seedDemoUser(comp);
+        if (demoPassword) logger.info(`created user "demo" with password "${demoPassword}" (shown once; change it with: npm run tokengate -- user passwd demo)`);
+      } finally {
+        await comp.close();
+      }
+    },
+    serve: () => serve(config),
+    pool: { stopTimeoutMs: (config.shutdownTimeout + 5) * 1000 },
+  });
+}
+
 /** One clear line and a non-zero exit for anything that stops the start. */
 export function fail(error: unknown): never {
   const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
@@ -64,5 +87,5 @@ if (require.main === module) {
   } catch (e) {
     fail(e);
   }
-  serve(config).catch(fail);
+  (config.workers > 1 ? serveWorkers(config) : serve(config)).catch(fail);
 }

@@ -2,6 +2,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { describeWithMysql } from '../support/mysql';
 
 const root = resolve(__dirname, '../..');
 const cli = join(root, 'dist/src/cli.js');
@@ -128,4 +129,85 @@ describe('first run (npm start with no settings)', () => {
     expect(r.stderr).toContain('JWT_SECRET');
     expect(r.stderr).toContain('UPSTREAM_URL');
   });
+});
+
+describe('graceful shutdown', () => {
+  it('on SIGTERM refuses new connections, lets a slow in-flight request finish, and exits 0', async () => {
+    const http = await import('node:http');
+    const upstream = http.createServer((req, res) => {
+      req.resume();
+      setTimeout(() => res.end(`slow ${req.url ?? ''}`), 1500);
+    });
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    const upstreamPort = (upstream.address() as { port: number }).port;
+    const child = spawn(process.execPath, [main], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'memory:', UPSTREAM_URL: `http://127.0.0.1:${upstreamPort}` },
+    });
+    let log = '';
+    child.stdout.on('data', (c: Buffer) => (log += c.toString()));
+    const deadline = Date.now() + 20_000;
+    while (!/log in: curl/.test(log) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const url = /listening on (http:\/\/\S+)"/.exec(log)?.[1] as string;
+    const password = /password \\"([^\\]+)\\"/.exec(log)?.[1] as string;
+    const login = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'demo', password }) });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const slow = fetch(`${url}/slow`, { headers: { authorization: `Bearer ${accessToken}` } });
+    await new Promise((r) => setTimeout(r, 300));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+    const answer = await slow;
+    expect(answer.status).toBe(200);
+    expect(await answer.text()).toBe('slow /slow');
+    expect(await exited).toBe(0);
+    expect(log).toContain('stopping: no new connections');
+    await new Promise<void>((r) => upstream.close(() => r()));
+  }, 40_000);
+});
+
+/** Starts `node dist/src/main.js` with `env`; resolves with its URL once it listens. */
+async function startGateway(env: Record<string, string>) {
+  const child = spawn(process.execPath, [main], { cwd: dir, env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env } });
+  let log = '';
+  child.stdout.on('data', (c: Buffer) => (log += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (log += c.toString()));
+  const deadline = Date.now() + 20_000;
+  while (!/listening on/.test(log) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+  const url = /listening on (http:\/\/\S+)"/.exec(log)?.[1];
+  if (!url) throw new Error(`gateway did not start: ${log}`);
+  return { url, stop: () => new Promise<void>((r) => { child.once('exit', () => r()); child.kill('SIGTERM'); }) };
+}
+
+describeWithMysql('two gateway processes on one MySQL database', (database) => {
+  it('a logout on one makes the other refuse the same access token within REVOCATION_TTL', async () => {
+    const env = { DATABASE_URL: database().url, JWT_SECRET: 'two-processes-share-this-secret-0123456789', REVOCATION_TTL: '1s', UPSTREAM_URL: 'http://127.0.0.1:9' };
+    expect(tokengate(['user', 'add', 'pat', '--password-stdin'], { input: 'pw-pat-123', env })).toMatchObject({ code: 0 });
+    const a = await startGateway(env);
+    const b = await startGateway(env);
+    try {
+      const login = await fetch(`${a.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'pat', password: 'pw-pat-123' }) });
+      const { accessToken } = (await login.json()) as { accessToken: string };
+      const me = (gw: string) => fetch(`${gw}/auth/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+      expect((await me(b.url)).status).toBe(200);
+      expect((await fetch(`${a.url}/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}` } })).status).toBe(204);
+      const onA = await me(a.url);
+      expect(onA.status).toBe(401);
+      expect(((await onA.json()) as { error: string }).error).toBe('token_revoked');
+      const started = Date.now();
+      let status = 200;
+      while (status === 200 && Date.now() - started < 5_000) {
+        status = (await me(b.url)).status;
+        if (status === 200) await new Promise((r) => setTimeout(r, 100));
+      }
+      const onB = await me(b.url);
+      expect(onB.status).toBe(401);
+      expect(((await onB.json()) as { error: string }).error).toBe('token_revoked');
+      // REVOCATION_TTL=1s: one poll interval plus the overlap; generous for a loaded CI machine.
+      expect(Date.now() - started).toBeLessThan(4_000);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  }, 60_000);
 });

@@ -24,6 +24,7 @@ export function buildApp(deps: HttpDeps): Koa {
   const auth = authRouter(deps);
   const system = systemRouter(deps);
   const prefix = settings.authPrefix;
+  const verifyPath = `${prefix}/verify`;
   const ownsPath = (path: string) => path === prefix || path.startsWith(`${prefix}/`) || system.match(path, 'GET').path.length > 0;
 
   app.use(requestIdMiddleware());
@@ -35,8 +36,14 @@ export function buildApp(deps: HttpDeps): Koa {
       if (settings.cookie.secure) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     }
     const ms = performance.now() - started;
-    deps.metrics.request(ownsPath(ctx.path) ? 'auth' : 'proxy', ctx.status, ms / 1000);
-    logger.info({ requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms) }, 'request');
+    const own = ownsPath(ctx.path);
+    deps.metrics.request(own ? 'auth' : 'proxy', ctx.status, ms / 1000);
+    // Successful proxied and forward-auth requests are the hot path: their line is debug.
+    const hot = !own || ctx.path === verifyPath;
+    const level = hot && ctx.status < 400 ? 'debug' : 'info';
+    if (logger.isLevelEnabled(level)) {
+      logger[level]({ requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms) }, 'request');
+    }
   });
   app.use(authCors(prefix, settings.corsOrigins));
   app.use(errorMiddleware(logger));

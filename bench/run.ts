@@ -1,0 +1,130 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { measure, warmUp, type Sample } from './measure';
+import { formatTable, summarize, type Cell } from './report';
+import { SCENARIOS, type LoadContext, type Scenario } from './scenarios';
+import { loginMany, type HeldSession } from './sessions';
+import { readSettings, type BenchSettings } from './settings';
+import { startLab, TARGET_LABELS, type Lab, type TargetId } from './targets';
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function plan(s: BenchSettings): Scenario[] {
+  const unknown = s.scenarios.filter((id) => !SCENARIOS.some((sc) => sc.id === id));
+  if (unknown.length) throw new Error(`unknown BENCH_SCENARIOS: ${unknown.join(', ')} (known: ${SCENARIOS.map((sc) => sc.id).join(', ')})`);
+  const skipMysql = (t: TargetId) => t !== 'tg-mysql' || s.mysqlUrl !== null;
+  const wantedTarget = (t: TargetId) => skipMysql(t) && (s.targets.length === 0 || s.targets.includes(t));
+  return SCENARIOS.filter((sc) => s.scenarios.length === 0 || s.scenarios.includes(sc.id))
+    .map((sc) => ({ ...sc, targets: sc.targets.filter(wantedTarget) }))
+    .filter((sc) => sc.targets.length > 0);
+}
+
+/** Waits until a WORKERS=auto tokengate runs its workers; their number (1 when the setting is not wired). */
+async function workerCount(lab: Lab): Promise<number> {
+  const server = lab.servers['tg-workers'];
+  if (!server) return 0;
+  const wanted = os.availableParallelism();
+  for (let i = 0; i < 100 && server.processCount() < wanted + 1; i++) await new Promise((r) => setTimeout(r, 100));
+  const count = server.processCount();
+  return count > 1 ? count - 1 : 1;
+}
+
+async function main(): Promise<void> {
+  const s = readSettings();
+  if (!existsSync(join(s.root, 'dist/src/main.js')) || !existsSync(join(s.root, 'dist/bench/run.js'))) {
+    throw new Error('build first: npm run bench does (tsc -p bench/tsconfig.json)');
+  }
+  const scenarios = plan(s);
+  const targets = new Set<TargetId>(scenarios.flatMap((sc) => [...sc.targets, ...(sc.baseline ? [sc.baseline] : [])]));
+  const loadStart = os.loadavg();
+  log(`tokengate benchmark: ${scenarios.length} scenarios, ${s.rounds} rounds of ${s.duration}s, ${s.connections} connections, load average ${loadStart[0]?.toFixed(2)}`);
+  const lab = await startLab(s, targets);
+  let interrupted = false;
+  process.once('SIGINT', () => {
+    interrupted = true;
+    log('interrupted: finishing the current run, then stopping');
+  });
+  try {
+    const workers = await workerCount(lab);
+    const labels: Record<string, string> = { ...TARGET_LABELS };
+    if (workers) labels['tg-workers'] = `${TARGET_LABELS['tg-workers']} (${workers} process${workers > 1 ? 'es' : ''})`;
+    const authBase = (['tg-sqlite', 'tg-mysql', 'tg-sqlite-nocache', 'tg-workers'] as TargetId[]).map((t) => lab.servers[t]?.url).find(Boolean);
+    if (!authBase) throw new Error('no tokengate target selected');
+    const pools = new Map<string, Promise<HeldSession[]>>();
+    const context = (target: TargetId): LoadContext => {
+      const own = target.startsWith('tg-') ? (lab.servers[target]?.url as string) : authBase;
+      return {
+        authBase: own,
+        connections: s.connections,
+        stormSize: s.stormSize,
+        sessions: () => {
+          if (!pools.has(own)) pools.set(own, loginMany(own, s.connections));
+          return pools.get(own) as Promise<HeldSession[]>;
+        },
+      };
+    };
+    const samples = new Map<string, Sample[]>();
+    const warmed = new Set<string>();
+    for (let round = 0; round < s.rounds && !interrupted; round++) {
+      for (const sc of scenarios) {
+        const order = [...(sc.baseline ? [sc.baseline] : []), ...sc.targets];
+        const rotated = order.map((_, i) => order[(i + round) % order.length] as TargetId);
+        for (const target of rotated) {
+          if (interrupted) break;
+          const server = lab.servers[target] as Lab['servers'][TargetId] & object;
+          const key = `${sc.id}/${target}`;
+          const run = { connections: s.connections, seconds: s.duration };
+          if (!warmed.has(key)) {
+            await warmUp(server, await sc.load(context(target)), { ...run, seconds: s.warmup });
+            warmed.add(key);
+          }
+          const sample = await measure(server, await sc.load(context(target)), run);
+          samples.set(key, [...(samples.get(key) ?? []), sample]);
+          log(`round ${round + 1}/${s.rounds}  ${sc.id.padEnd(8)} ${labels[target]?.padEnd(40)} ${Math.round(sample.rps).toString().padStart(6)} req/s  p99 ${sample.p99Ms.toFixed(1)} ms${sample.errors ? `  ${sample.errors} errors` : ''}`);
+        }
+      }
+    }
+    const cells: Cell[] = scenarios.flatMap((sc) =>
+      [...(sc.baseline ? [sc.baseline] : []), ...sc.targets].map((target) => ({
+        scenario: sc.id,
+        scenarioLabel: sc.label,
+        target,
+        targetLabel: labels[target] ?? target,
+        isBaseline: target === sc.baseline,
+        samples: samples.get(`${sc.id}/${target}`) ?? [],
+        baselineSamples: sc.baseline ? (samples.get(`${sc.id}/${sc.baseline}`) ?? []) : [],
+      })),
+    ).filter((c) => c.samples.length > 0);
+    const rows = cells.map(summarize);
+    const table = formatTable(rows);
+    process.stdout.write(`\n${table}\n\n`);
+    const loadEnd = os.loadavg();
+    const cpu = os.cpus();
+    const report = {
+      date: new Date().toISOString(),
+      machine: { cpuModel: cpu[0]?.model ?? 'unknown', cores: os.availableParallelism(), memoryGb: Math.round(os.totalmem() / 2 ** 30), os: `${os.type()} ${os.release()}`, node: process.version },
+      loadAverage: { start: loadStart, end: loadEnd },
+      settings: { ...s, root: undefined, mysqlUrl: s.mysqlUrl ? new URL(s.mysqlUrl).host : null },
+      workers,
+      rows,
+      cells,
+      table,
+    };
+    mkdirSync(s.outDir, { recursive: true });
+    const file = join(s.outDir, `${report.date.replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, JSON.stringify(report, null, 2));
+    log(`results written to ${file}`);
+    if (loadStart[0] !== undefined && loadStart[0] > 0.5) log(`note: the load average was ${loadStart[0].toFixed(2)} at start; other processes shared the cores`);
+  } finally {
+    await lab.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    log(`bench: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,173 @@
+import type autocannon from 'autocannon';
+import { header, login, loginMany, type HeldSession } from './sessions';
+import { BENCH_USER, type TargetId } from './targets';
+
+/** What one measured run sends, built fresh for each run. */
+export interface Load {
+  /** Path of the URL autocannon starts from. */
+  path: string;
+  options: Omit<autocannon.Options, 'url' | 'connections' | 'duration'>;
+  /** Extra load while the run lasts (the login storm); resolves once `stopped()` is true. */
+  during?(stopped: () => boolean): Promise<void>;
+  /** A short note for the table (what the extra load or the reissues amounted to). */
+  note?(seconds: number): string;
+}
+
+export interface LoadContext {
+  /** The tokengate that logs the load's sessions in (for a baseline: any tokengate of the run). */
+  authBase: string;
+  connections: number;
+  stormSize: number;
+  /** Long-lived sessions of a tokengate target (bearer/cookie loads), one per connection. */
+  sessions(): Promise<HeldSession[]>;
+}
+
+export interface Scenario {
+  id: string;
+  label: string;
+  /** Measured in the same round; ratios are against it. */
+  baseline: TargetId | null;
+  targets: TargetId[];
+  load(ctx: LoadContext): Promise<Load>;
+}
+
+const PROXIED = '/api/items/1';
+const bearer = (token: string) => `Bearer ${token}`;
+
+/** Each connection gets its own session, as real clients do. */
+function perClient(pool: HeldSession[], apply: (client: autocannon.Client, s: HeldSession, index: number) => void) {
+  let next = 0;
+  return (client: autocannon.Client) => {
+    const index = next++;
+    apply(client, pool[index % pool.length] as HeldSession, index);
+  };
+}
+
+const staticHeaders = (path: string, pool: HeldSession[], headers: (s: HeldSession) => Record<string, string>): Load => ({
+  path,
+  options: { setupClient: perClient(pool, (client, s) => client.setHeaders(headers(s))) },
+});
+
+function mixedLoad(pool: HeldSession[]): Load {
+  let reissued = 0;
+  return {
+    path: PROXIED,
+    options: {
+      setupClient: perClient(pool, (client, s, index) => {
+        let n = (index * 7) % 100;
+        client.setRequests([
+          {
+            method: 'GET',
+            path: PROXIED,
+            setupRequest: (req) => {
+              n++;
+              // 1 request in 100: the access token expired, the refresh token still good.
+              req.headers = n % 100 === 0 ? { authorization: bearer(s.expiredAccess), 'x-refresh-token': s.refresh } : { authorization: bearer(s.access) };
+              return req;
+            },
+            onResponse: (_status, _body, _ctx, headers) => {
+              const access = header(headers, 'x-access-token');
+              const refresh = header(headers, 'x-refresh-token');
+              if (access) (s.access = access), reissued++;
+              if (refresh) s.refresh = refresh;
+            },
+          },
+        ]);
+      }),
+    },
+    note: (seconds) => `${Math.round(reissued / seconds)} reissues/s`,
+  };
+}
+
+function refreshLoad(pool: HeldSession[]): Load {
+  return {
+    path: '/auth/refresh',
+    options: {
+      setupClient: perClient(pool, (client, s) => {
+        client.setRequests([
+          {
+            method: 'POST',
+            path: '/auth/refresh',
+            // Each request spends the connection's refresh token; the answer carries the next one.
+            setupRequest: (req) => ((req.headers = { 'x-refresh-token': s.refresh }), req),
+            onResponse: (status, _body, _ctx, headers) => {
+              const next = header(headers, 'x-refresh-token');
+              if (status === 200 && next) s.refresh = next;
+            },
+          },
+        ]);
+      }),
+    },
+  };
+}
+
+function stormLoad(ctx: LoadContext, pool: HeldSession[]): Load {
+  let logins = 0;
+  let failed = 0;
+  return {
+    ...staticHeaders(PROXIED, pool, (s) => ({ authorization: bearer(s.access) })),
+    during: async (stopped) => {
+      while (!stopped()) {
+        const wave = await Promise.allSettled(Array.from({ length: ctx.stormSize }, () => login(ctx.authBase)));
+        for (const r of wave) r.status === 'fulfilled' ? logins++ : failed++;
+      }
+    },
+    note: (seconds) => `${Math.round(logins / seconds)} logins/s alongside${failed ? `, ${failed} failed` : ''}`,
+  };
+}
+
+/** Every scenario of issue 5, in table order. */
+export const SCENARIOS: Scenario[] = [
+  {
+    id: 'bearer',
+    label: 'proxied GET, bearer token',
+    baseline: 'bare-proxy',
+    targets: ['tg-sqlite', 'tg-sqlite-nocache', 'tg-mysql', 'tg-workers'],
+    load: async (ctx) => staticHeaders(PROXIED, await ctx.sessions(), (s) => ({ authorization: bearer(s.access) })),
+  },
+  {
+    id: 'cookie',
+    label: 'proxied GET, cookies',
+    baseline: 'bare-proxy',
+    targets: ['tg-sqlite', 'tg-mysql'],
+    load: async (ctx) => staticHeaders(PROXIED, await ctx.sessions(), (s) => ({ cookie: `access_token=${s.access}; refresh_token=${s.refresh}` })),
+  },
+  {
+    id: 'verify',
+    label: 'GET /auth/verify, bearer',
+    baseline: 'bare-200',
+    targets: ['tg-sqlite', 'tg-mysql'],
+    load: async (ctx) => staticHeaders('/auth/verify', await ctx.sessions(), (s) => ({ authorization: bearer(s.access) })),
+  },
+  {
+    id: 'refresh',
+    label: 'POST /auth/refresh, rotation',
+    baseline: null,
+    targets: ['tg-sqlite', 'tg-mysql'],
+    load: async (ctx) => refreshLoad(await loginMany(ctx.authBase, ctx.connections)),
+  },
+  {
+    id: 'login',
+    label: 'POST /auth/login',
+    baseline: null,
+    targets: ['tg-sqlite', 'tg-mysql'],
+    load: async () => ({
+      path: '/auth/login',
+      options: { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(BENCH_USER) },
+    }),
+  },
+  {
+    id: 'mixed',
+    label: 'mixed: 1% expired access + refresh',
+    baseline: 'bare-proxy',
+    targets: ['tg-sqlite', 'tg-mysql'],
+    load: async (ctx) => mixedLoad(await loginMany(ctx.authBase, ctx.connections)),
+  },
+  {
+    id: 'storm',
+    label: 'proxied GET during login storm',
+    baseline: null,
+    targets: ['tg-sqlite'],
+    load: async (ctx) => stormLoad(ctx, await ctx.sessions()),
+  },
+];

@@ -1,0 +1,62 @@
+import { JwtTokenSigner } from '../src/adapters/security/jwt-token-signer';
+import type { AccessClaims } from '../src/domain/token';
+import { BENCH_SECRET, BENCH_USER } from './targets';
+
+/** One logged-in client, as a browser or API client holds it; rotation updates it in place. */
+export interface HeldSession {
+  access: string;
+  refresh: string;
+  /** An access token of the same session, signed correctly but expired. */
+  expiredAccess: string;
+}
+
+const signer = new JwtTokenSigner({
+  algorithm: 'HS256',
+  secret: Buffer.from(BENCH_SECRET, 'utf8'),
+  issuer: 'tokengate',
+  audience: 'tokengate',
+  clockSkewSeconds: 30,
+  clock: { now: () => Date.now() },
+});
+
+function claimsOf(token: string): AccessClaims {
+  const payload = token.split('.')[1] ?? '';
+  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as AccessClaims;
+}
+
+/** The same claims moved back in time past `exp` plus any clock skew, signed with the gateway's key. */
+export function expiredCopy(access: string): string {
+  const c = claimsOf(access);
+  const shift = c.exp - c.iat + 3600;
+  return signer.signAccess({ sub: c.sub, sid: c.sid, jti: `${c.jti}-old`, iat: c.iat - shift, exp: c.exp - shift, roles: c.roles, username: c.username });
+}
+
+export async function login(base: string): Promise<HeldSession> {
+  const res = await fetch(`${base}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(BENCH_USER),
+  });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`login answered ${res.status}: ${text}`);
+  const body = JSON.parse(text) as { accessToken: string; refreshToken: string };
+  return { access: body.accessToken, refresh: body.refreshToken, expiredAccess: expiredCopy(body.accessToken) };
+}
+
+/** `count` fresh sessions, a few logins at a time. */
+export async function loginMany(base: string, count: number, parallel = 8): Promise<HeldSession[]> {
+  const out: HeldSession[] = [];
+  while (out.length < count) {
+    const n = Math.min(parallel, count - out.length);
+    out.push(...(await Promise.all(Array.from({ length: n }, () => login(base)))));
+  }
+  return out;
+}
+
+/** A header's value from autocannon's response headers (names as sent, any case). */
+export function header(headers: Record<string, string | string[]>, name: string): string | undefined {
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === name) return Array.isArray(value) ? value[0] : value;
+  }
+  return undefined;
+}

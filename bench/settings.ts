@@ -1,0 +1,58 @@
+import { resolve } from 'node:path';
+
+/** The benchmark's knobs, all from the environment (see docs/performance.md). */
+export interface BenchSettings {
+  /** Measured seconds per run. */
+  duration: number;
+  /** Unmeasured seconds before a cell's first run (JIT, connection pools). */
+  warmup: number;
+  /** Interleaved rounds; the table shows medians over them. */
+  rounds: number;
+  connections: number;
+  /** Server account allowed to create and drop a database; null skips MySQL. */
+  mysqlUrl: string | null;
+  /** Scenario ids to run (all when empty). */
+  scenarios: string[];
+  /** Target ids to run (all when empty); baselines are always kept. */
+  targets: string[];
+  /** tokengate's LOG_LEVEL during the run. */
+  logLevel: string;
+  /** Where the JSON results go. */
+  outDir: string;
+  /** Logins per wave in the login-storm scenario. */
+  stormSize: number;
+  /** Repository root (where dist/ lives). */
+  root: string;
+}
+
+function number(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min) throw new Error(`${name} must be a number ≥ ${min}, got "${raw}"`);
+  return value;
+}
+
+const list = (name: string): string[] =>
+  (process.env[name] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+export function readSettings(): BenchSettings {
+  const root = resolve(__dirname, '../..');
+  const mysql = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
+  return {
+    duration: number('BENCH_DURATION', 4, 1),
+    warmup: number('BENCH_WARMUP', 1, 0),
+    rounds: Math.round(number('BENCH_ROUNDS', 3, 1)),
+    connections: Math.round(number('BENCH_CONNECTIONS', 50, 1)),
+    mysqlUrl: mysql === '' || mysql === 'off' ? null : mysql,
+    scenarios: list('BENCH_SCENARIOS'),
+    targets: list('BENCH_TARGETS'),
+    logLevel: process.env.BENCH_LOG_LEVEL || 'info',
+    outDir: resolve(root, process.env.BENCH_OUT || 'bench-results'),
+    stormSize: Math.round(number('BENCH_STORM', 200, 1)),
+    root,
+  };
+}

@@ -1,0 +1,116 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mysql from 'mysql2/promise';
+import { startServer, type ServerProcess } from './processes';
+import type { BenchSettings } from './settings';
+
+export const BENCH_USER = { username: 'bench', password: 'bench-password-0123' };
+/** Shared with the tokengate processes so the benchmark can mint expired access tokens. */
+export const BENCH_SECRET = `bench-secret-${randomBytes(24).toString('hex')}`;
+
+export type TargetId = 'bare-proxy' | 'bare-200' | 'tg-sqlite' | 'tg-sqlite-nocache' | 'tg-mysql' | 'tg-workers';
+
+export const TARGET_LABELS: Record<TargetId, string> = {
+  'bare-proxy': 'bare undici proxy',
+  'bare-200': 'bare Node 200',
+  'tg-sqlite': 'tokengate sqlite',
+  'tg-sqlite-nocache': 'tokengate sqlite, TOKEN_CACHE_SIZE=0',
+  'tg-mysql': 'tokengate mysql',
+  'tg-workers': 'tokengate sqlite, WORKERS=auto',
+};
+
+export interface Lab {
+  upstream: ServerProcess;
+  servers: Partial<Record<TargetId, ServerProcess>>;
+  close(): Promise<void>;
+}
+
+const dist = (s: BenchSettings, path: string) => join(s.root, 'dist', path);
+
+function addUser(s: BenchSettings, env: Record<string, string>): void {
+  const r = spawnSync(process.execPath, [dist(s, 'src/cli.js'), 'user', 'add', BENCH_USER.username, '--password-stdin'], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    input: BENCH_USER.password,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`could not add the bench user: ${r.stderr.trim()}`);
+}
+
+async function createMysqlDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const server = new URL(serverUrl);
+  const options = {
+    host: server.hostname,
+    port: Number(server.port || 3306),
+    user: decodeURIComponent(server.username),
+    password: decodeURIComponent(server.password),
+  };
+  const name = `tokengate_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const admin = await mysql.createConnection(options);
+  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
+  await admin.end();
+  const url = new URL(server.href);
+  url.pathname = `/${name}`;
+  return {
+    url: url.href,
+    drop: async () => {
+      const c = await mysql.createConnection(options);
+      await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await c.end();
+    },
+  };
+}
+
+/** Starts the upstream, the baselines and each tokengate variant wanted, each in its own process. */
+export async function startLab(s: BenchSettings, wanted: Set<TargetId>): Promise<Lab> {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const servers: Lab['servers'] = {};
+  const close = async () => {
+    for (const c of cleanups.reverse()) await c();
+  };
+  try {
+    const upstream = await startServer({ name: 'upstream', script: dist(s, 'bench/servers/upstream.js'), env: {}, readyPath: '/' });
+    cleanups.push(() => upstream.stop());
+    const start = async (id: TargetId, options: Parameters<typeof startServer>[0]) => {
+      if (!wanted.has(id)) return;
+      const server = await startServer(options);
+      servers[id] = server;
+      cleanups.push(() => server.stop());
+    };
+    const probe = dist(s, 'bench/probe.js');
+    await start('bare-proxy', { name: 'bare-proxy', script: dist(s, 'bench/servers/bare-proxy.js'), env: { UPSTREAM_URL: upstream.url }, readyPath: '/', probe });
+    await start('bare-200', { name: 'bare-200', script: dist(s, 'bench/servers/upstream.js'), env: { BENCH_BODY: 'empty' }, readyPath: '/', probe });
+    const tokengate = async (id: TargetId, databaseUrl: string | null, extra: Record<string, string> = {}) => {
+      if (!wanted.has(id)) return;
+      const dataDir = mkdtempSync(join(tmpdir(), `tokengate-bench-${id}-`));
+      cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+      const env = {
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        DATABASE_URL: databaseUrl ?? `sqlite:${join(dataDir, 'tokengate.db')}`,
+        JWT_SECRET: BENCH_SECRET,
+        UPSTREAM_URL: upstream.url,
+        LOG_LEVEL: s.logLevel,
+        ...extra,
+      };
+      addUser(s, env);
+      await start(id, { name: id, script: dist(s, 'src/main.js'), env, readyPath: '/healthz', probe: extra.WORKERS ? undefined : probe });
+    };
+    await tokengate('tg-sqlite', null);
+    await tokengate('tg-sqlite-nocache', null, { TOKEN_CACHE_SIZE: '0' });
+    await tokengate('tg-workers', null, { WORKERS: 'auto' });
+    if (wanted.has('tg-mysql')) {
+      if (!s.mysqlUrl) throw new Error('BENCH_MYSQL_URL is off');
+      const db = await createMysqlDatabase(s.mysqlUrl);
+      cleanups.push(() => db.drop());
+      await tokengate('tg-mysql', db.url);
+    }
+    return { upstream, servers, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
