@@ -180,7 +180,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     sessionStore: { revocationRetentionMs: Math.max(86_400_000, 2 * (config.accessTokenTtl + config.clockSkew) * 1000) },
   });
   await storage.migrate();
-  const counters = await openLoginThrottle(config.loginRateLimit, config.databaseUrl);
+  const counters = await openLoginThrottle(config.loginRateLimit, config.databaseUrl, { redisUrl: config.sessionStoreUrl ?? undefined });
   const container = createContainer(config, storage, { ...options, throttle: counters.throttle });
   const revocations = container.get(TYPES.Revocations);
   await revocations.start();

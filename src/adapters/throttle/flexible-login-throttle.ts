@@ -23,6 +23,8 @@ export interface FlexibleLoginThrottleOptions {
   makeLimiter?: LimiterFactory;
   /** The per-account ceiling; only tests shrink it. */
   ceiling?: { points: number; duration: number };
+  /** Turns the store's outage errors into `service_unavailable` (default: SQL drivers'). */
+  guard?: <T>(operation: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -35,8 +37,10 @@ export class FlexibleLoginThrottle implements LoginThrottle {
   private readonly byUser: RateLimiterAbstract;
   private readonly byIp: RateLimiterAbstract;
   private readonly ceiling: RateLimiterAbstract;
+  private readonly guard: <T>(operation: () => Promise<T>) => Promise<T>;
 
   constructor(limits: LoginThrottleLimits, options: FlexibleLoginThrottleOptions = {}) {
+    this.guard = options.guard ?? guardStorage;
     const make = options.makeLimiter ?? memoryLimiter;
     const opts = { points: limits.count, duration: limits.windowSeconds };
     this.byUser = make('login_user', opts);
@@ -45,7 +49,7 @@ export class FlexibleLoginThrottle implements LoginThrottle {
   }
 
   blockedFor(username: string, ip: string | null): Promise<number> {
-    return guardStorage(async () => {
+    return this.guard(async () => {
       const user = throttleKey(username);
       const checks = [over(this.byUser, user), over(this.ceiling, user)];
       if (ip) checks.push(over(this.byIp, throttleKey(ip)));
@@ -54,7 +58,7 @@ export class FlexibleLoginThrottle implements LoginThrottle {
   }
 
   recordFailure(username: string, ip: string | null): Promise<void> {
-    return guardStorage(async () => {
+    return this.guard(async () => {
       const user = throttleKey(username);
       const hits = [hit(this.byUser, user), hit(this.ceiling, user)];
       if (ip) hits.push(hit(this.byIp, throttleKey(ip)));
@@ -63,7 +67,7 @@ export class FlexibleLoginThrottle implements LoginThrottle {
   }
 
   reset(username: string): Promise<void> {
-    return guardStorage(async () => {
+    return this.guard(async () => {
       await this.byUser.delete(throttleKey(username));
     });
   }

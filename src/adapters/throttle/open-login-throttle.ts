@@ -3,14 +3,18 @@ import { parseDatabaseUrl } from '../storage/database-url';
 import { knexConfigFromTarget } from '../storage/knex-config';
 import { FlexibleLoginThrottle, type FlexibleLoginThrottleOptions, type LoginThrottleLimits } from './flexible-login-throttle';
 import { ensureThrottleTable, mysqlLimiterFactory } from './mysql-limiter-store';
+import { closeRedisClient, createRedisClient } from '../storage/redis-client';
+import { guardRedis } from '../storage/redis-errors';
+import { parseRedisUrl } from '../storage/redis-url';
+import { redisLimiterFactory } from './redis-limiter-store';
 
 /** Connections the counters may hold: each failed login runs three short transactions. */
 const POOL_MAX = 5;
 
 export interface OpenedLoginThrottle {
   throttle: FlexibleLoginThrottle;
-  /** Where the counters live: `mysql` means shared by every instance on that database. */
-  store: 'memory' | 'mysql';
+  /** Where the counters live: `mysql`/`redis` mean shared by every instance using that store. */
+  store: 'memory' | 'mysql' | 'redis';
   /** Releases the counters' own connections (none for memory, or when `db` was given). */
   close(): Promise<void>;
 }
@@ -18,11 +22,16 @@ export interface OpenedLoginThrottle {
 export interface OpenLoginThrottleOptions extends Pick<FlexibleLoginThrottleOptions, 'ceiling'> {
   /** An open Knex on the same MySQL database to reuse instead of a pool of its own. */
   db?: Knex;
+  /** `SESSION_STORE_URL`: when set, the counters live in that Redis (before MySQL). */
+  redisUrl?: string;
+  /** Key prefix in Redis (tests isolate themselves with it). */
+  redisPrefix?: string;
 }
 
 /**
  * The login throttle for `DATABASE_URL`: on MySQL the counters live in that database (table
- * `login_throttle`, created here if missing) so that every instance counts together;
+ * `login_throttle`, created here if missing) so that every instance counts together; with
+ * `SESSION_STORE_URL` they live in that Redis instead;
  * otherwise (SQLite, memory: one process) in memory. Unreachable MySQL rejects with
  * `service_unavailable`.
  */
@@ -31,6 +40,12 @@ export async function openLoginThrottle(
   databaseUrl: string,
   options: OpenLoginThrottleOptions = {},
 ): Promise<OpenedLoginThrottle> {
+  if (options.redisUrl) {
+    const client = createRedisClient(parseRedisUrl(options.redisUrl));
+    const makeLimiter = redisLimiterFactory(client, options.redisPrefix);
+    const throttle = new FlexibleLoginThrottle(limits, { ...options, makeLimiter, guard: guardRedis });
+    return { throttle, store: 'redis', close: () => closeRedisClient(client) };
+  }
   const target = parseDatabaseUrl(databaseUrl);
   if (target.kind !== 'mysql') {
     return { throttle: new FlexibleLoginThrottle(limits, options), store: 'memory', close: async () => {} };
