@@ -65,13 +65,14 @@ describe('GET /metrics', () => {
     expect(await sample('tokengate_gate_outcomes_total{outcome="reused"}')).toBe(before.reused + 1);
   });
 
-  it('counts proxied responses by status and observes their latency', async () => {
+  it('counts proxied responses by route, status and class, and observes their latency', async () => {
     const app = comp.app.callback();
     const login = await request(app).post('/auth/login').send({ username: 'mia', password: 'pw-mia-123' }).expect(200);
-    const before = await sample('tokengate_proxy_responses_total{code="200"}');
-    const count = await sample('tokengate_proxy_duration_seconds_count');
+    const series = 'tokengate_proxy_responses_total{route="/",code="200",class="2xx"}';
+    const before = await sample(series);
+    const count = await sample('tokengate_proxy_duration_seconds_count{route="/"}');
     await request(app).get('/anything').set('authorization', `Bearer ${login.body.accessToken as string}`).expect(200);
-    expect(await sample('tokengate_proxy_responses_total{code="200"}')).toBe((Number.isNaN(before) ? 0 : before) + 1);
-    expect(await sample('tokengate_proxy_duration_seconds_count')).toBe(count + 1);
+    expect(await sample(series)).toBe((Number.isNaN(before) ? 0 : before) + 1);
+    expect(await sample('tokengate_proxy_duration_seconds_count{route="/"}')).toBe((Number.isNaN(count) ? 0 : count) + 1);
   });
 });

@@ -24,10 +24,16 @@ export class GatewayMetrics implements Metrics {
   readonly registry = new Registry();
   private readonly gate = new Counter({ name: 'tokengate_gate_outcomes_total', help: 'Decision-table outcomes', labelNames: ['outcome'], registers: [this.registry] });
   private readonly logins = new Counter({ name: 'tokengate_logins_total', help: 'Login attempts by result', labelNames: ['result'], registers: [this.registry] });
-  private readonly proxied = new Counter({ name: 'tokengate_proxy_responses_total', help: 'Proxied responses by status code', labelNames: ['code'], registers: [this.registry] });
+  private readonly proxied = new Counter({
+    name: 'tokengate_proxy_responses_total',
+    help: 'Proxied responses by route prefix, status code and status class',
+    labelNames: ['route', 'code', 'class'],
+    registers: [this.registry],
+  });
   private readonly proxyLatency = new Histogram({
     name: 'tokengate_proxy_duration_seconds',
     help: 'Time from request to upstream response headers',
+    labelNames: ['route'],
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
@@ -55,9 +61,9 @@ export class GatewayMetrics implements Metrics {
     this.logins.inc({ result });
   }
 
-  upstreamAnswered(status: number, seconds: number): void {
-    this.proxied.inc({ code: String(status) });
-    this.proxyLatency.observe(seconds);
+  upstreamAnswered(route: string, status: number, seconds: number): void {
+    this.proxied.inc({ route, code: String(status), class: `${Math.floor(status / 100)}xx` });
+    this.proxyLatency.observe({ route }, seconds);
   }
 
   request(group: string, status: number, seconds: number): void {

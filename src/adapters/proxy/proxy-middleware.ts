@@ -98,10 +98,10 @@ async function forward(ctx: Context, match: RouteMatch, identity: Identity | nul
   } catch (e) {
     deps.logger.warn({ err: e, requestId: ctx.state.requestId, upstream: match.route.upstream.origin }, 'upstream request failed');
     const error = upstreamError(e);
-    deps.metrics.upstreamAnswered(error.code === 'gateway_timeout' ? 504 : 502, (performance.now() - started) / 1000);
+    deps.metrics.upstreamAnswered(match.route.prefix, error.code === 'gateway_timeout' ? 504 : 502, (performance.now() - started) / 1000);
     throw error;
   }
-  deps.metrics.upstreamAnswered(upstream.statusCode, (performance.now() - started) / 1000);
+  deps.metrics.upstreamAnswered(match.route.prefix, upstream.statusCode, (performance.now() - started) / 1000);
   const res = ctx.res;
   const ours = res.getHeader('set-cookie');
   for (const [name, value] of Object.entries(clientResponseHeaders(upstream.headers))) {
