@@ -75,13 +75,19 @@ export class RefreshTokenSpender {
     throw new DomainError('service_unavailable', 'too many concurrent refreshes; retry', { retryAfterSeconds: 1 });
   }
 
+  /**
+   * A spent token after the grace window: someone holds a stolen copy. The session (the
+   * whole token family, SPEC §3) is revoked, and so are the user's other sessions, since the
+   * theft says the user's credentials or device are compromised (issue 4, RFC 9700 §4.14).
+   */
   private async reused(session: Session, now: number, ctx: RequestContext): Promise<never> {
-    await this.sessions.revoke(session.id, 'reuse_detected', now);
-    this.revocations.add([session.id], now);
+    const revoked = await this.sessions.revokeAllForUser(session.userId, 'reuse_detected', now);
+    this.revocations.add([session.id, ...revoked], now);
     this.audit.record({
       type: 'reuse_detected',
       userId: session.userId,
       sessionId: session.id,
+      count: revoked.length,
       ip: ctx.ip,
       requestId: ctx.requestId,
     });

@@ -68,3 +68,22 @@ describe('a failed refresh never counts as a use', () => {
     expect(result.reissued.refresh).toBeDefined();
   });
 });
+
+describe('reuse detection revokes every session of the user (issue 4: a credential event)', () => {
+  it('the other sessions of the user are refused afterwards, another user keeps theirs', async () => {
+    const h: AppHarness = createAppHarness({ rotation: 'always', refreshReuseGrace: 10 });
+    await h.addUser('uma', 'pw-uma-123');
+    await h.addUser('vic', 'pw-vic-123');
+    const stolen = await h.login('uma', 'pw-uma-123');
+    const laptop = await h.login('uma', 'pw-uma-123');
+    const other = await h.login('vic', 'pw-vic-123');
+    await h.gate({ refreshToken: stolen.refreshToken });
+    h.advanceSeconds(11);
+    await expect(h.gate({ refreshToken: stolen.refreshToken })).rejects.toMatchObject({ code: 'token_reused' });
+    expect(await h.session(laptop.sessionId)).toMatchObject({ revokeReason: 'reuse_detected' });
+    await expect(h.gate({ accessToken: laptop.accessToken })).rejects.toMatchObject({ code: 'token_revoked' });
+    await expect(h.gate({ refreshToken: laptop.refreshToken })).rejects.toMatchObject({ code: 'token_revoked' });
+    expect(h.audit.ofType('reuse_detected')).toEqual([expect.objectContaining({ sessionId: stolen.sessionId, count: 2 })]);
+    await expect(h.gate({ accessToken: other.accessToken })).resolves.toMatchObject({ outcome: 'pass' });
+  });
+});
