@@ -9,8 +9,8 @@ export interface CachingTokenSignerOptions {
   clock: Clock;
 }
 
-interface Entry {
-  result: TokenCheck<AccessClaims>;
+interface Entry<C> {
+  result: TokenCheck<C>;
   /** The clock reading when the token was verified, ms; a hit never predates it. */
   verifiedAt: number;
   /** The token's `exp` in ms: the entry is dead from then on. */
@@ -33,10 +33,13 @@ type Jwks = { jwks?(): { keys: object[] } | null };
  * - Revocation is not this cache's business: the gate asks the revocation list about the
  *   token's `sid` after every verification, cache hit or not. {@link forgetSessions} only
  *   frees the memory early when sessions are revoked.
- * - Refresh tokens are not cached: each of their uses is checked against storage anyway.
+ * - Refresh tokens are cached the same way (their own map): a browser sends its refresh
+ *   cookie with every request, and case 4 checks only its signature. Every use that reissues
+ *   or goes through `/auth/refresh` is still checked against storage.
  */
 export class CachingTokenSigner implements TokenSigner {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, Entry<AccessClaims>>();
+  private readonly refreshEntries = new Map<string, Entry<RefreshClaims>>();
 
   constructor(
     private readonly inner: TokenSigner & Jwks,
@@ -60,33 +63,44 @@ export class CachingTokenSigner implements TokenSigner {
     return this.inner.signRefresh(claims);
   }
 
+  /** Cached like access tokens: a browser sends its refresh cookie on every request (case 4). */
   verifyRefresh(token: string): TokenCheck<RefreshClaims> {
-    return this.inner.verifyRefresh(token);
+    return this.cached(this.refreshEntries, token, (t) => this.inner.verifyRefresh(t));
   }
 
   verifyAccess(token: string): TokenCheck<AccessClaims> {
-    if (this.options.maxEntries === 0 || typeof token !== 'string') return this.inner.verifyAccess(token);
+    return this.cached(this.entries, token, (t) => this.inner.verifyAccess(t));
+  }
+
+  private cached<C extends { exp: number; sid: string }>(
+    entries: Map<string, Entry<C>>,
+    token: string,
+    verify: (token: string) => TokenCheck<C>,
+  ): TokenCheck<C> {
+    if (this.options.maxEntries === 0 || typeof token !== 'string') return verify(token);
     const key = createHash('sha256').update(token).digest('base64');
     const now = this.options.clock.now();
-    const hit = this.entries.get(key);
+    const hit = entries.get(key);
     if (hit) {
-      this.entries.delete(key);
+      entries.delete(key);
       if (now >= hit.verifiedAt && now < hit.expiresAt) {
-        this.entries.set(key, hit);
+        entries.set(key, hit);
         return hit.result;
       }
     }
-    const result = this.inner.verifyAccess(token);
-    if (result.state === 'valid' && now < result.claims.exp * 1000) this.remember(key, result, now);
+    const result = verify(token);
+    if (result.state === 'valid' && now < result.claims.exp * 1000) this.remember(entries, key, result, now);
     return result;
   }
 
   /** Drops every remembered token of these sessions (memory only: the gate checks revocation itself). */
   forgetSessions(sessionIds: readonly string[]): void {
-    if (sessionIds.length === 0 || this.entries.size === 0) return;
+    if (sessionIds.length === 0) return;
     const gone = new Set(sessionIds);
-    for (const [key, entry] of this.entries) {
-      if (entry.result.state !== 'invalid' && gone.has(entry.result.claims.sid)) this.entries.delete(key);
+    for (const entries of [this.entries, this.refreshEntries] as Map<string, Entry<{ sid: string }>>[]) {
+      for (const [key, entry] of entries) {
+        if (entry.result.state !== 'invalid' && gone.has(entry.result.claims.sid)) entries.delete(key);
+      }
     }
   }
 
@@ -95,15 +109,21 @@ export class CachingTokenSigner implements TokenSigner {
     return this.inner.jwks ? this.inner.jwks() : null;
   }
 
-  private remember(key: string, result: { state: 'valid' | 'expired'; claims: AccessClaims }, now: number): void {
+  private remember<C extends { exp: number }>(
+    entries: Map<string, Entry<C>>,
+    key: string,
+    result: { state: 'valid' | 'expired'; claims: C },
+    now: number,
+  ): void {
     // Frozen, since every later hit hands out this same object.
-    Object.freeze(result.claims.roles);
+    const roles = (result.claims as { roles?: unknown }).roles;
+    if (roles) Object.freeze(roles);
     Object.freeze(result.claims);
     Object.freeze(result);
-    this.entries.set(key, { result, verifiedAt: now, expiresAt: result.claims.exp * 1000 });
-    if (this.entries.size > this.options.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
+    entries.set(key, { result, verifiedAt: now, expiresAt: result.claims.exp * 1000 });
+    if (entries.size > this.options.maxEntries) {
+      const oldest = entries.keys().next();
+      if (!oldest.done) entries.delete(oldest.value);
     }
   }
 }

@@ -16,6 +16,7 @@ import { accessClaims, fixedClock, makeSigner, refreshClaims, T0 } from './jwt-f
 /** The real JWT signer, counting how often it actually verifies an access token. */
 class CountingSigner implements TokenSigner {
   accessChecks = 0;
+  refreshChecks = 0;
   constructor(private readonly inner: ReturnType<typeof makeSigner>) {}
   signAccess(c: AccessClaims): string {
     return this.inner.signAccess(c);
@@ -28,6 +29,7 @@ class CountingSigner implements TokenSigner {
     return this.inner.verifyAccess(t);
   }
   verifyRefresh(t: string): TokenCheck<RefreshClaims> {
+    this.refreshChecks++;
     return this.inner.verifyRefresh(t);
   }
   jwks() {
@@ -187,5 +189,29 @@ describe('the gate over a CachingTokenSigner', () => {
     expect(signer.size).toBe(1);
     await uc.logout.execute(tokens, 'local', DEFAULT_CONTEXT);
     await expect(uc.gate.execute(tokens, DEFAULT_CONTEXT)).rejects.toMatchObject({ code: 'token_revoked' });
+  });
+});
+
+describe('CachingTokenSigner with refresh tokens (the cookie sent on every request)', () => {
+  it('verifies a valid refresh token once until its exp, never caches an invalid one, and keeps the kinds apart', () => {
+    const { jwt, counting, cached } = setup();
+    const refresh = jwt.signRefresh(refreshClaims());
+    expect(cached.verifyRefresh(refresh)).toMatchObject({ state: 'valid' });
+    expect(cached.verifyRefresh(refresh)).toMatchObject({ state: 'valid' });
+    expect(counting.refreshChecks).toBe(1);
+    expect(cached.verifyAccess(refresh)).toMatchObject({ state: 'invalid' });
+    const tampered = `${refresh.slice(0, -2)}xx`;
+    expect(cached.verifyRefresh(tampered)).toMatchObject({ state: 'invalid' });
+    expect(cached.verifyRefresh(tampered)).toMatchObject({ state: 'invalid' });
+    expect(counting.refreshChecks).toBe(3);
+  });
+
+  it('forgets a revoked session refresh entries', () => {
+    const { jwt, counting, cached } = setup();
+    const refresh = jwt.signRefresh(refreshClaims());
+    cached.verifyRefresh(refresh);
+    cached.forgetSessions([refreshClaims().sid]);
+    cached.verifyRefresh(refresh);
+    expect(counting.refreshChecks).toBe(2);
   });
 });
