@@ -4,6 +4,7 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { removeDir, tempDir, writeTemp } from './gateway-harness';
+import { isCi } from './test-service';
 
 export const NGINX = '/usr/sbin/nginx';
 
@@ -12,8 +13,6 @@ export const NGINX_CONF_PATH = resolve(__dirname, '../../docs/nginx/tokengate.co
 
 /** The example addresses the documented config uses, which a test swaps for its own. */
 export const DOC_ADDRESSES = { tokengate: '127.0.0.1:8080', app: '127.0.0.1:9000', listen: 'listen 8000;' } as const;
-
-const isCi = (): boolean => process.env.CI === 'true';
 
 /**
  * A `describe` that needs the nginx binary. Missing: fails under `CI=true` (`.ci/run` installs

@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { describeWithService, unreachableService } from './test-service';
 import mysql from 'mysql2/promise';
 
 /**
@@ -18,7 +18,6 @@ export interface TestMysqlDatabase {
 export const DEFAULT_TEST_MYSQL_URL = 'mysql://root@127.0.0.1:3306';
 
 const serverUrl = (): URL => new URL(process.env.TEST_MYSQL_URL ?? DEFAULT_TEST_MYSQL_URL);
-const isCi = (): boolean => process.env.CI === 'true';
 
 function adminOptions(server: URL): mysql.ConnectionOptions {
   return {
@@ -32,10 +31,7 @@ function adminOptions(server: URL): mysql.ConnectionOptions {
 }
 
 function unreachable(server: URL, reason: string): null {
-  const where = `${server.hostname}:${server.port || 3306}`;
-  if (isCi()) throw new Error(`test MySQL at ${where} is unreachable (${reason}); CI=true forbids skipping`);
-  console.warn(`Skipping MySQL tests: test MySQL at ${where} is unreachable (${reason}). Set CI=true to fail instead.`);
-  return null;
+  return unreachableService('MySQL', `${server.hostname}:${server.port || 3306}`, reason);
 }
 
 /**
@@ -73,38 +69,21 @@ export async function createTestMysqlDatabase(serverUrlText?: string): Promise<T
   };
 }
 
-/** Whether the server accepts TCP connections; synchronous because Jest registers tests synchronously. */
-function serverAcceptsConnections(server: URL): boolean {
-  const probe = `require('net').connect(${Number(server.port || 3306)}, ${JSON.stringify(server.hostname)})
-    .on('connect', () => process.exit(0)).on('error', () => process.exit(1))
-    .setTimeout(2000, () => process.exit(1));`;
-  return spawnSync(process.execPath, ['-e', probe], { timeout: 5_000 }).status === 0;
-}
-
 /**
- * A `describe` block backed by a fresh test database, dropped after the block. Jest cannot
- * skip at run time, so reachability is probed while registering: unreachable outside CI
- * registers the block as skipped (with a warning); under `CI=true` it runs and fails.
+ * A `describe` block backed by a fresh test database, dropped after the block; skipped with a
+ * warning when MySQL is unreachable, failing under `CI=true` (see {@link describeWithService}).
  */
 export function describeWithMysql(name: string, body: (database: () => TestMysqlDatabase) => void): void {
   const server = serverUrl();
-  if (!isCi() && !serverAcceptsConnections(server)) {
-    unreachable(server, 'no answer on TCP');
-    describe.skip(name, () => body(() => { throw new Error('skipped'); }));
-    return;
-  }
-  describe(name, () => {
-    let database: TestMysqlDatabase | null = null;
-    beforeAll(async () => {
-      database = await createTestMysqlDatabase(server.href);
-      if (!database) throw new Error('test MySQL became unreachable');
-    });
-    afterAll(async () => {
-      await database?.drop();
-    });
-    body(() => {
-      if (!database) throw new Error('test MySQL database not created');
-      return database;
-    });
-  });
+  describeWithService(
+    name,
+    {
+      kind: 'MySQL',
+      host: server.hostname,
+      port: Number(server.port || 3306),
+      create: () => createTestMysqlDatabase(server.href),
+      release: (database) => database.drop(),
+    },
+    body,
+  );
 }

@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { closeRedisClient, createRedisClient } from '../../src/adapters/storage/redis-client';
 import { parseRedisUrl } from '../../src/adapters/storage/redis-url';
+import { describeWithService, unreachableService } from './test-service';
 
 /**
  * Test Redis: one key namespace per test file on the local server, removed afterwards with
@@ -25,14 +25,10 @@ export interface TestRedis {
 export const DEFAULT_TEST_REDIS_URL = 'redis://127.0.0.1:6379/0';
 
 const testRedisUrl = (): string => process.env.TEST_REDIS_URL ?? DEFAULT_TEST_REDIS_URL;
-const isCi = (): boolean => process.env.CI === 'true';
 
 function unreachable(url: string, reason: string): null {
   const { host, port } = parseRedisUrl(url);
-  const where = `${host}:${port}`;
-  if (isCi()) throw new Error(`test Redis at ${where} is unreachable (${reason}); CI=true forbids skipping`);
-  console.warn(`Skipping Redis tests: test Redis at ${where} is unreachable (${reason}). Set CI=true to fail instead.`);
-  return null;
+  return unreachableService('Redis', `${host}:${port}`, reason);
 }
 
 /** SCAN's MATCH is a glob: escape the prefix so it matches literally. */
@@ -80,39 +76,12 @@ export async function createTestRedis(urlText?: string): Promise<TestRedis | nul
   };
 }
 
-/** Whether the server accepts TCP connections; synchronous because Jest registers tests synchronously. */
-function serverAcceptsConnections(url: string): boolean {
-  const { host, port } = parseRedisUrl(url);
-  const probe = `require('net').connect(${port}, ${JSON.stringify(host)})
-    .on('connect', () => process.exit(0)).on('error', () => process.exit(1))
-    .setTimeout(2000, () => process.exit(1));`;
-  return spawnSync(process.execPath, ['-e', probe], { timeout: 5_000 }).status === 0;
-}
-
 /**
- * A `describe` block backed by a test Redis namespace, cleaned up after the block. Jest
- * cannot skip at run time, so reachability is probed while registering: unreachable outside
- * CI registers the block as skipped (with a warning); under `CI=true` it runs and fails.
+ * A `describe` block backed by a test Redis namespace, cleaned up after the block; skipped
+ * with a warning when Redis is unreachable, failing under `CI=true` (see {@link describeWithService}).
  */
 export function describeWithRedis(name: string, body: (redis: () => TestRedis) => void): void {
   const url = testRedisUrl();
-  if (!isCi() && !serverAcceptsConnections(url)) {
-    unreachable(url, 'no answer on TCP');
-    describe.skip(name, () => body(() => { throw new Error('skipped'); }));
-    return;
-  }
-  describe(name, () => {
-    let redis: TestRedis | null = null;
-    beforeAll(async () => {
-      redis = await createTestRedis(url);
-      if (!redis) throw new Error('test Redis became unreachable');
-    });
-    afterAll(async () => {
-      await redis?.cleanup();
-    });
-    body(() => {
-      if (!redis) throw new Error('test Redis not connected');
-      return redis;
-    });
-  });
+  const { host, port } = parseRedisUrl(url);
+  describeWithService(name, { kind: 'Redis', host, port, create: () => createTestRedis(url), release: (redis) => redis.cleanup() }, body);
 }
