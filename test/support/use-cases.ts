@@ -1,24 +1,17 @@
-import { AddUser } from '../../src/application/add-user';
-import { AuthenticateRequest } from '../../src/application/authenticate-request';
-import { ChangePassword } from '../../src/application/change-password';
-import { DisableUser } from '../../src/application/disable-user';
-import { ListSessions } from '../../src/application/list-sessions';
-import { Login } from '../../src/application/login';
-import { Logout } from '../../src/application/logout';
-import { Refresh } from '../../src/application/refresh';
-import { RefreshTokenSpender } from '../../src/application/refresh-token-spender';
-import { RevokeSession } from '../../src/application/revoke-session';
+import { Container } from 'inversify';
 import type { SessionSettings } from '../../src/application/settings';
-import { TokenIssuer } from '../../src/application/token-issuer';
 import type { AuditLog } from '../../src/domain/ports/audit-log';
 import type { Clock } from '../../src/domain/ports/clock';
 import type { IdGenerator } from '../../src/domain/ports/id-generator';
 import type { LoginThrottle } from '../../src/domain/ports/login-throttle';
+import { NO_METRICS, type Metrics } from '../../src/domain/ports/metrics';
 import type { PasswordHasher } from '../../src/domain/ports/password-hasher';
 import type { RevocationList } from '../../src/domain/ports/revocation-list';
 import type { SessionRepository } from '../../src/domain/ports/session-repository';
 import type { TokenSigner } from '../../src/domain/ports/token-signer';
 import type { UserRepository } from '../../src/domain/ports/user-repository';
+import { TYPES } from '../../src/service-ids';
+import { bindUseCases } from '../../src/use-case-bindings';
 
 /** Every port the application layer needs. */
 export interface Ports {
@@ -35,22 +28,33 @@ export interface Ports {
 
 export type UseCases = ReturnType<typeof buildUseCases>;
 
-/** Wires the use-cases exactly as `src/container.ts` does, from plain ports. */
+/** The use-cases wired by the production bindings (`src/use-case-bindings.ts`) over these ports. */
 export function buildUseCases(p: Ports, settings: SessionSettings) {
-  const issuer = new TokenIssuer(p.signer, p.ids, settings);
-  const spender = new RefreshTokenSpender(p.sessions, p.users, p.revocations, issuer, p.clock, p.audit, settings);
-  const gate = new AuthenticateRequest(p.signer, p.revocations, spender, issuer, settings.rotation, p.clock);
+  const c = new Container({ defaultScope: 'Singleton' });
+  c.bind(TYPES.Users).toConstantValue(p.users);
+  c.bind(TYPES.Sessions).toConstantValue(p.sessions);
+  c.bind(TYPES.Clock).toConstantValue(p.clock);
+  c.bind(TYPES.Ids).toConstantValue(p.ids);
+  // The use-cases see these as their ports; the composition root's ids name the richer adapters.
+  c.bind<TokenSigner>(TYPES.Signer).toConstantValue(p.signer);
+  c.bind<RevocationList>(TYPES.Revocations).toConstantValue(p.revocations);
+  c.bind<Metrics>(TYPES.Metrics).toConstantValue(NO_METRICS);
+  c.bind(TYPES.Hasher).toConstantValue(p.hasher);
+  c.bind(TYPES.Audit).toConstantValue(p.audit);
+  c.bind(TYPES.Throttle).toConstantValue(p.throttle);
+  c.bind(TYPES.SessionSettings).toConstantValue(settings);
+  bindUseCases(c);
   return {
-    issuer,
-    spender,
-    gate,
-    refresh: new Refresh(gate, spender, p.clock),
-    login: new Login(p.users, p.sessions, p.hasher, p.throttle, issuer, p.ids, p.clock, p.audit, settings),
-    logout: new Logout(p.signer, p.sessions, p.revocations, p.clock, p.audit),
-    listSessions: new ListSessions(p.sessions, p.clock, settings),
-    addUser: new AddUser(p.users, p.hasher, p.ids, p.clock),
-    disableUser: new DisableUser(p.users, p.sessions, p.revocations, p.clock, p.audit),
-    changePassword: new ChangePassword(p.users, p.sessions, p.hasher, p.revocations, p.clock, p.audit),
-    revokeSession: new RevokeSession(p.sessions, p.revocations, p.clock, p.audit),
+    issuer: c.get(TYPES.Issuer),
+    spender: c.get(TYPES.Spender),
+    gate: c.get(TYPES.Gate),
+    refresh: c.get(TYPES.Refresh),
+    login: c.get(TYPES.Login),
+    logout: c.get(TYPES.Logout),
+    listSessions: c.get(TYPES.ListSessions),
+    addUser: c.get(TYPES.AddUser),
+    disableUser: c.get(TYPES.DisableUser),
+    changePassword: c.get(TYPES.ChangePassword),
+    revokeSession: c.get(TYPES.RevokeSession),
   };
 }
