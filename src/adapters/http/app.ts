@@ -25,18 +25,20 @@ export function buildApp(deps: HttpDeps): Koa {
   const system = systemRouter(deps);
   const prefix = settings.authPrefix;
   const verifyPath = `${prefix}/verify`;
-  const ownsPath = (path: string) => path === prefix || path.startsWith(`${prefix}/`) || system.match(path, 'GET').path.length > 0;
+  const systemPaths = new Set(system.stack.map((layer) => layer.path));
+  const ownsPath = (path: string) => path === prefix || path.startsWith(`${prefix}/`) || systemPaths.has(path);
 
   app.use(requestIdMiddleware());
   app.use(async (ctx: Context, next: Next) => {
     const started = performance.now();
+    const own = ownsPath(ctx.path);
+    ctx.state.ownPath = own;
     await next();
-    if (ownsPath(ctx.path)) {
+    if (own) {
       ctx.set('X-Content-Type-Options', 'nosniff');
       if (settings.cookie.secure) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     }
     const ms = performance.now() - started;
-    const own = ownsPath(ctx.path);
     deps.metrics.request(own ? 'auth' : 'proxy', ctx.status, ms / 1000);
     // Successful proxied and forward-auth requests are the hot path: their line is debug.
     const hot = !own || ctx.path === verifyPath;
@@ -50,8 +52,9 @@ export function buildApp(deps: HttpDeps): Koa {
   app.use(system.routes());
   app.use(auth.routes());
   app.use(async (ctx: Context, next: Next) => {
-    if (!ownsPath(ctx.path) && deps.fallback) return deps.fallback(ctx, next);
-    const allow = ownsPath(ctx.path) ? allowedMethods([auth, system], ctx) : null;
+    const own = ctx.state.ownPath === true;
+    if (!own && deps.fallback) return deps.fallback(ctx, next);
+    const allow = own ? allowedMethods([auth, system], ctx) : null;
     if (allow) throw new DomainError('method_not_allowed', `use ${allow.join(', ')}`, { allow });
     throw new DomainError('not_found', 'no such resource');
   });
