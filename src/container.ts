@@ -19,6 +19,7 @@ import { processIo } from './adapters/cli/cli-io';
 import { runAdminCommand, USAGE, UsageError, type AdminDeps } from './adapters/cli/commands';
 import { ensureDemoUser, logStartup } from './adapters/cli/first-run';
 import { buildApp } from './adapters/http/app';
+import { withFastVerify } from './adapters/http/fast-verify';
 import { GatewayMetrics } from './adapters/metrics/gateway-metrics';
 import { TokenCookies } from './adapters/http/cookies';
 import { startDemoUpstream } from './adapters/proxy/demo-upstream';
@@ -27,7 +28,7 @@ import { loadRoutesFile, RouteTable, type Route } from './adapters/proxy/route-t
 import { Agent } from 'undici';
 import { availableParallelism } from 'node:os';
 import { DomainError } from './domain/errors';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, RequestListener } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { SocketRegistry } from './adapters/proxy/socket-registry';
 import { websocketUpgradeHandler } from './adapters/proxy/websocket-proxy';
@@ -128,6 +129,8 @@ export interface Composition {
   config: Config;
   storage: Storage;
   app: Koa;
+  /** The HTTP server's `request` listener: the `/auth/verify` fast path, then the Koa app. */
+  handler: RequestListener;
   /** Where proxied requests go, for the startup log. */
   upstream: string;
   /** The HTTP server's `upgrade` listener (WebSockets through the proxy). */
@@ -197,6 +200,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const readiness = () =>
     draining ? Promise.reject(new DomainError('service_unavailable', 'shutting down', { retryAfterSeconds: 5 })) : deps.readiness();
   const app = buildApp({ ...deps, readiness, fallback });
+  const handler = withFastVerify(deps, app.callback());
   const registry = new SocketRegistry();
   revocations.onRevoked((ids) => registry.closeSessions(ids));
   const signer = container.get(TYPES.Signer);
@@ -207,6 +211,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     config,
     storage,
     app,
+    handler,
     upstream: upstreams.description,
     upgrade: (req, socket, head) => void upgrade(req, socket, head),
     drain: () => {

@@ -7,7 +7,7 @@ export async function serve(config: Config): Promise<http.Server> {
   const comp = await compose(config);
   const logger = comp.container.get(TYPES.Logger);
   const demoPassword = await seedDemoUser(comp);
-  const server = http.createServer(comp.app.callback());
+  const server = http.createServer(comp.handler);
   server.on('upgrade', comp.upgrade);
   server.headersTimeout = 30_000;
   server.requestTimeout = 300_000;

@@ -63,6 +63,22 @@ export class AuthenticateRequest {
     }
   }
 
+  /**
+   * The identity when the tokens pass with nothing to reissue and no storage to consult
+   * (case 4, or a valid access token alone), counted as a pass; null for every other case,
+   * which {@link execute} then decides. Synchronous and free of side effects otherwise, so
+   * a caller may try it first and fall back to `execute` (the hot path of `/auth/verify`).
+   */
+  passWithoutStorage(tokens: PresentedTokens): Identity | null {
+    const access = this.check(tokens.accessToken, (t) => this.signer.verifyAccess(t));
+    if (access.state !== 'valid' || !access.claims) return null;
+    const refresh = this.check(tokens.refreshToken, (t) => this.signer.verifyRefresh(t));
+    const sameSession = !refresh.claims || (access.claims.sid === refresh.claims.sid && access.claims.sub === refresh.claims.sub);
+    if (decideTokenCase({ access: access.state, refresh: refresh.state, sameSession }) !== 'pass') return null;
+    this.metrics.gateOutcome('pass', false);
+    return identityOf(access.claims);
+  }
+
   private async decideAndApply(tokens: PresentedTokens, ctx: RequestContext): Promise<GateResult> {
     const access = this.check(tokens.accessToken, (t) => this.signer.verifyAccess(t));
     const refresh = this.check(tokens.refreshToken, (t) => this.signer.verifyRefresh(t));

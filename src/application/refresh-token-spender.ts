@@ -40,7 +40,8 @@ export class RefreshTokenSpender {
   async spend(claims: RefreshClaims, rotate: boolean, ctx: RequestContext): Promise<SpentRefresh> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const now = this.clock.now();
-      const session = await this.sessions.findById(claims.sid);
+      // Both reads at once: one round trip to storage instead of two (the user is `sub`).
+      const [session, found] = await Promise.all([this.sessions.findById(claims.sid), this.users.findById(claims.sub)]);
       if (session && session.userId !== claims.sub) throw reject('invalid_token');
       const use = classifyRefreshUse(session, claims.jti, now, this.settings.refreshReuseGrace * 1000);
       if (use === 'revoked') {
@@ -50,7 +51,7 @@ export class RefreshTokenSpender {
       if (use === 'lifetime_over') throw reject('login_required', 'the session reached its maximum lifetime');
       const live = session as Session;
       if (use === 'reused') return this.reused(live, now, ctx);
-      const user = await this.users.findById(live.userId);
+      const user = found;
       if (!user || user.disabled) {
         await this.revoke(live, now);
         throw reject('token_revoked');

@@ -50,7 +50,7 @@ export class OpenApiGateway {
   /** A request (path written with `/auth`), sent, then checked against the document. */
   async send(method: string, path: string, build: (t: Test) => Test = (t) => t): Promise<Response> {
     const url = this.url(path);
-    const agent = request(this.comp.app.callback()) as unknown as Record<string, (u: string) => Test>;
+    const agent = request(this.comp.handler) as unknown as Record<string, (u: string) => Test>;
     const res = await build(agent[method.toLowerCase()]!(url));
     return this.checker.expect(method, url, res);
   }

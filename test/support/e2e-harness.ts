@@ -90,7 +90,7 @@ export class Gateway {
 
   /** A supertest client for real HTTP requests against the app. */
   http() {
-    return request(this.comp.app.callback());
+    return request(this.comp.handler);
   }
 
   /** Moves the gateway's clock forward by `seconds` (fractions allowed). */

@@ -4,11 +4,15 @@ import type { RequestContext } from '../../application/settings';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
+/** The client's `X-Request-Id` when well-formed (1–128 of `[A-Za-z0-9._-]`), else a new one. */
+export function requestIdFor(given: string | undefined): string {
+  return given !== undefined && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
 /** Keeps a well-formed client `X-Request-Id`, else makes one; echoes it on every response. */
 export function requestIdMiddleware(): Middleware {
   return async (ctx: Context, next: Next) => {
-    const given = ctx.get('x-request-id');
-    const id = REQUEST_ID.test(given) ? given : randomUUID();
+    const id = requestIdFor(ctx.get('x-request-id'));
     ctx.state.requestId = id;
     ctx.set('X-Request-Id', id);
     await next();

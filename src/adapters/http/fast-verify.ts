@@ -1,0 +1,69 @@
+import type { IncomingMessage, OutgoingHttpHeaders, RequestListener, ServerResponse } from 'node:http';
+import type { Identity } from '../../application/authenticate-request';
+import type { HttpDeps } from './deps';
+import { identityHeaders } from './identity-headers';
+import { requestIdFor } from './request-context';
+import { tokensFromRequest } from './token-source';
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * The hot path of forward-auth: `/auth/verify` with tokens that pass as they are (case 4,
+ * or a valid access token alone) is answered straight on Node's response, without Koa.
+ * Everything else (no or bad tokens, a reissue, a CSRF or CORS check, another path) goes to
+ * `slow`, the Koa application, which answers exactly as before. Deciding has no side
+ * effects (`AuthenticateRequest.passWithoutStorage`), so falling back is always safe; the
+ * answer carries the same status, headers and body as the Koa route's (a test compares them).
+ */
+export function withFastVerify(deps: HttpDeps, slow: RequestListener): RequestListener {
+  const { settings, gate, metrics, logger } = deps;
+  const verifyPath = `${settings.authPrefix}/verify`;
+  const names = { access: settings.cookie.accessName, refresh: settings.cookie.refreshName };
+  const corsConfigured = settings.corsOrigins.length > 0;
+  const fixedHeaders: OutgoingHttpHeaders = {
+    'cache-control': 'no-store',
+    'content-type': 'application/json; charset=utf-8',
+    'x-content-type-options': 'nosniff',
+    ...(settings.cookie.secure ? { 'strict-transport-security': 'max-age=31536000; includeSubDomains' } : {}),
+    ...(corsConfigured ? { vary: 'Origin' } : {}),
+  };
+
+  const isVerify = (url: string | undefined) =>
+    url !== undefined && url.startsWith(verifyPath) && (url.length === verifyPath.length || url.charCodeAt(verifyPath.length) === 63 /* ? */);
+
+  const passes = (req: IncomingMessage): Identity | null => {
+    if (!isVerify(req.url) || req.method === 'OPTIONS') return null;
+    if (corsConfigured && req.headers.origin !== undefined) return null;
+    const tokens = tokensFromRequest(req, names);
+    if (tokens.viaCookie && UNSAFE_METHODS.has(req.method ?? '')) return null;
+    return gate.passWithoutStorage(tokens);
+  };
+
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const started = performance.now();
+    let identity: Identity | null;
+    try {
+      identity = passes(req);
+    } catch {
+      identity = null; // whatever went wrong, the Koa path answers it
+    }
+    if (!identity) {
+      slow(req, res);
+      return;
+    }
+    const requestId = requestIdFor(req.headers['x-request-id'] as string | undefined);
+    const body = JSON.stringify({ sub: identity.sub, username: identity.username, roles: identity.roles, sid: identity.sid });
+    res.writeHead(200, {
+      'x-request-id': requestId,
+      ...identityHeaders(identity),
+      ...fixedHeaders,
+      'content-length': Buffer.byteLength(body),
+    });
+    res.end(body);
+    const ms = performance.now() - started;
+    metrics.request('auth', 200, ms / 1000);
+    if (logger.isLevelEnabled('debug')) {
+      logger.debug({ requestId, method: req.method, path: verifyPath, status: 200, ms: Math.round(ms) }, 'request');
+    }
+  };
+}

@@ -1,0 +1,175 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { RequestListener } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request, { type Response, type Test } from 'supertest';
+import { loadConfig } from '../../src/config';
+import { compose, TYPES, type Composition } from '../../src/container';
+import { withFastVerify } from '../../src/adapters/http/fast-verify';
+import { FixedClock } from '../support/fixed-clock';
+
+/**
+ * `/auth/verify`'s fast path (src/adapters/http/fast-verify.ts) must answer exactly as the
+ * Koa route does, and hand every request it cannot answer without storage to Koa.
+ */
+interface Rig {
+  dir: string;
+  comp: Composition;
+  clock: FixedClock;
+  /** The fast path in front of Koa, counting the requests it handed to Koa. */
+  handler: RequestListener;
+  slowCalls: () => number;
+  login(): Promise<{ access: string; refresh: string }>;
+}
+
+async function rig(env: Record<string, string>): Promise<Rig> {
+  const dir = mkdtempSync(join(tmpdir(), 'tokengate-fast-verify-'));
+  const clock = new FixedClock();
+  const config = loadConfig({ DATABASE_URL: 'memory:', JWT_SECRET: 'f'.repeat(40), LOG_LEVEL: 'silent', UPSTREAM_URL: 'http://127.0.0.1:9', ...env }, { cwd: dir });
+  const comp = await compose(config, { clock, defaultMetrics: false });
+  await comp.container.get(TYPES.AddUser).execute({ username: 'Zoë', password: 'pw-zoe-1234', roles: ['admin', 'ops'] });
+  const koa = comp.app.callback();
+  let slow = 0;
+  const handler = withFastVerify(comp.container.get(TYPES.HttpDeps), (req, res) => {
+    slow++;
+    koa(req, res);
+  });
+  const login = async () => {
+    const res = await request(koa).post('/auth/login').send({ username: 'zoë', password: 'pw-zoe-1234' }).expect(200);
+    return { access: res.body.accessToken as string, refresh: res.body.refreshToken as string };
+  };
+  return { dir, comp, clock, handler, slowCalls: () => slow, login };
+}
+
+async function release(r: Rig): Promise<void> {
+  await r.comp.close();
+  rmSync(r.dir, { recursive: true, force: true });
+}
+
+/** Status, body and headers, without those that differ between any two answers. */
+function comparable(res: Response, sentId: string | undefined): { status: number; body: string; headers: Record<string, unknown> } {
+  const headers: Record<string, unknown> = { ...res.headers };
+  delete headers.date;
+  // A made-up request id differs between answers; an echoed one must be equal.
+  if (headers['x-request-id'] !== sentId) delete headers['x-request-id'];
+  return { status: res.status, body: res.text, headers };
+}
+
+type Build = (app: RequestListener) => Test;
+
+const variants: { name: string; env: Record<string, string> }[] = [
+  { name: 'defaults', env: {} },
+  { name: 'Secure cookies, CORS origins listed', env: { COOKIE_SECURE: 'true', CORS_ORIGINS: 'https://app.example' } },
+];
+
+for (const variant of variants) {
+  describe(`/auth/verify fast path (${variant.name})`, () => {
+    let r: Rig;
+    let tokens: { access: string; refresh: string };
+    beforeAll(async () => {
+      r = await rig(variant.env);
+      tokens = await r.login();
+    });
+    afterAll(() => release(r));
+
+    const passing: [string, (t: { access: string; refresh: string }) => Build][] = [
+      ['a bearer token alone', (t) => (app) => request(app).get('/auth/verify').set('authorization', `Bearer ${t.access}`)],
+      ['bearer and refresh cookie (case 4)', (t) => (app) => request(app).get('/auth/verify').set('authorization', `bearer ${t.access}`).set('cookie', `refresh_token=${t.refresh}`)],
+      ['both cookies, GET', (t) => (app) => request(app).get('/auth/verify?x=1').set('cookie', `access_token=${t.access}; refresh_token=${t.refresh}`)],
+      ['HEAD with a client request id', (t) => (app) => request(app).head('/auth/verify').set('authorization', `Bearer ${t.access}`).set('x-request-id', 'req-42.a_b')],
+      ['POST with a bearer token (forward-auth keeps the method)', (t) => (app) => request(app).post('/auth/verify').set('authorization', `Bearer ${t.access}`)],
+      ['a malformed client request id (replaced)', (t) => (app) => request(app).get('/auth/verify').set('authorization', `Bearer ${t.access}`).set('x-request-id', 'bad id')],
+    ];
+
+    it.each(passing)('%s: answered without Koa, exactly as Koa answers', async (_name, build) => {
+      const before = r.slowCalls();
+      const fast = await build(tokens)(r.handler);
+      expect(r.slowCalls()).toBe(before);
+      expect(fast.status).toBe(200);
+      expect(fast.headers['x-user-name']).toMatch(/^zo%C3%AB$/i);
+      expect(fast.headers['x-user-roles']).toBe('admin,ops');
+      expect(fast.headers['x-request-id']).toMatch(/^[A-Za-z0-9._-]{1,128}$/);
+      const koa = await build(tokens)(r.comp.app.callback());
+      const sentId = (fast.request as unknown as { header: Record<string, string> }).header['x-request-id'];
+      expect(comparable(fast, sentId)).toEqual(comparable(koa, sentId));
+    });
+
+    it('echoes a well-formed request id and replaces a malformed one', async () => {
+      const kept = await request(r.handler).get('/auth/verify').set('authorization', `Bearer ${tokens.access}`).set('x-request-id', 'trace-1');
+      expect(kept.headers['x-request-id']).toBe('trace-1');
+      const made = await request(r.handler).get('/auth/verify').set('authorization', `Bearer ${tokens.access}`).set('x-request-id', 'x'.repeat(129));
+      expect(made.headers['x-request-id']).not.toBe('x'.repeat(129));
+    });
+
+    const handedOver: [string, (t: { access: string; refresh: string }, other: { access: string; refresh: string }) => Build, number][] = [
+      ['no token', () => (app) => request(app).get('/auth/verify'), 401],
+      ['a forged token', (t) => (app) => request(app).get('/auth/verify').set('authorization', `Bearer ${t.access.slice(0, -2)}xx`), 401],
+      ['two Authorization headers', (t) => (app) => request(app).get('/auth/verify').set('authorization', [`Bearer ${t.access}`, `Bearer ${t.access}`] as unknown as string), 401],
+      ['tokens of two sessions', (t, o) => (app) => request(app).get('/auth/verify').set('authorization', `Bearer ${t.access}`).set('x-refresh-token', o.refresh), 401],
+      ['a refresh token as access token', (t) => (app) => request(app).get('/auth/verify').set('authorization', `Bearer ${t.refresh}`), 401],
+      ['a cookie-authenticated cross-site POST (CSRF check)', (t) => (app) => request(app).post('/auth/verify').set('cookie', `access_token=${t.access}`).set('origin', 'https://evil.example'), 403],
+      ['another path under the prefix', (t) => (app) => request(app).get('/auth/verifyx').set('authorization', `Bearer ${t.access}`), 404],
+    ];
+
+    it.each(handedOver)('%s: handed to Koa', async (_name, build, status) => {
+      const other = await r.login();
+      const before = r.slowCalls();
+      const res = await build(tokens, other)(r.handler);
+      expect(r.slowCalls()).toBe(before + 1);
+      expect(res.status).toBe(status);
+    });
+
+    it('an expired access token with its refresh token: Koa reissues (case 2)', async () => {
+      const own = await r.login();
+      r.clock.advance(16 * 60 * 1000);
+      try {
+        const before = r.slowCalls();
+        const res = await request(r.handler).get('/auth/verify').set('authorization', `Bearer ${own.access}`).set('x-refresh-token', own.refresh);
+        expect(r.slowCalls()).toBe(before + 1);
+        expect(res.status).toBe(200);
+        expect(res.headers['x-access-token']).toEqual(expect.any(String));
+      } finally {
+        r.clock.advance(-16 * 60 * 1000);
+      }
+    });
+
+    it('a revoked session is refused at once, though its token was answered fast before', async () => {
+      const own = await r.login();
+      const verify = () => request(r.handler).get('/auth/verify').set('authorization', `Bearer ${own.access}`);
+      expect((await verify()).status).toBe(200);
+      await request(r.handler).post('/auth/logout').set('authorization', `Bearer ${own.access}`).expect(204);
+      const before = r.slowCalls();
+      const res = await verify();
+      expect(r.slowCalls()).toBe(before + 1);
+      expect(res.status).toBe(401);
+      expect(res.body.error).toBe('token_revoked');
+    });
+
+    it('counts fast answers in /metrics like the Koa route does', async () => {
+      const scrape = async () => (await request(r.handler).get('/metrics')).text;
+      const value = (text: string, series: string) => Number(text.split('\n').find((l) => l.startsWith(`${series} `))?.slice(series.length + 1) ?? NaN);
+      const pass = 'tokengate_gate_outcomes_total{outcome="pass"}';
+      const before = await scrape();
+      for (let i = 0; i < 3; i++) await request(r.handler).get('/auth/verify').set('authorization', `Bearer ${tokens.access}`).expect(200);
+      const after = await scrape();
+      expect(value(after, pass)).toBe(value(before, pass) + 3);
+      const requests = /tokengate_http_request_duration_seconds_count\{group="auth",status="2xx"\} (\d+)/;
+      const count = (text: string) => Number(requests.exec(text)?.[1] ?? NaN);
+      // three verifies and the first scrape (counted once answered)
+      expect(count(after) - count(before)).toBe(4);
+    });
+  });
+}
+
+it('cross-origin verify from a listed origin goes through Koa and gets CORS headers', async () => {
+  const r = await rig({ CORS_ORIGINS: 'https://app.example' });
+  try {
+    const t = await r.login();
+    const res = await request(r.handler).get('/auth/verify').set('authorization', `Bearer ${t.access}`).set('origin', 'https://app.example');
+    expect(res.status).toBe(200);
+    expect(res.headers['access-control-allow-origin']).toBe('https://app.example');
+    expect(r.slowCalls()).toBe(1);
+  } finally {
+    await release(r);
+  }
+});
