@@ -12,19 +12,20 @@ import type { ListSessions } from './application/list-sessions';
 import type { Login } from './application/login';
 import type { Logout } from './application/logout';
 import type { Refresh } from './application/refresh';
-
 import { TYPES } from './service-ids';
 import { bindUseCases } from './use-case-bindings';
 import { processIo } from './adapters/cli/cli-io';
 import { runAdminCommand, USAGE, UsageError, type AdminDeps } from './adapters/cli/commands';
 import { ensureDemoUser, logStartup } from './adapters/cli/first-run';
-import { buildApp } from './adapters/http/app';
-import { withFastVerify } from './adapters/http/fast-verify';
+import { buildApp, ownsPathFor } from './adapters/http/app';
+import { fastVerify } from './adapters/http/fast-verify';
+import { withHotPath, type FastHandler } from './adapters/http/hot-path';
+import { fastProxy } from './adapters/proxy/fast-proxy';
 import { GatewayMetrics } from './adapters/metrics/gateway-metrics';
 import { TokenCookies } from './adapters/http/cookies';
-import { startDemoUpstream } from './adapters/proxy/demo-upstream';
+import { resolveUpstreams } from './adapters/proxy/upstreams';
 import { proxyMiddleware } from './adapters/proxy/proxy-middleware';
-import { loadRoutesFile, RouteTable, type Route } from './adapters/proxy/route-table';
+import { loadRoutesFile } from './adapters/proxy/route-table';
 import { Agent } from 'undici';
 import { availableParallelism } from 'node:os';
 import { DomainError } from './domain/errors';
@@ -44,7 +45,6 @@ import { RandomIdGenerator } from './adapters/system/random-id-generator';
 import { SystemClock } from './adapters/system/system-clock';
 import { FlexibleLoginThrottle } from './adapters/throttle/flexible-login-throttle';
 import { openLoginThrottle } from './adapters/throttle/open-login-throttle';
-
 
 export { TYPES };
 
@@ -122,15 +122,16 @@ export function createContainer(config: Config, storage: Storage, options: Compo
   return c;
 }
 
-
 /** A running composition: the container, the Koa app, and how to release everything. */
 export interface Composition {
   container: Container;
   config: Config;
   storage: Storage;
   app: Koa;
-  /** The HTTP server's `request` listener: the `/auth/verify` fast path, then the Koa app. */
+  /** The HTTP server's `request` listener: the hot path (verify, proxy), then the Koa app. */
   handler: RequestListener;
+  /** The hot path's handlers, in order (what `handler` tries before Koa). */
+  fast: FastHandler[];
   /** Where proxied requests go, for the startup log. */
   upstream: string;
   /** The HTTP server's `upgrade` listener (WebSockets through the proxy). */
@@ -138,29 +139,6 @@ export interface Composition {
   /** Starts a shutdown: `/readyz` answers 503 from now on and WebSockets close with 1001. */
   drain(): void;
   close(): Promise<void>;
-}
-
-interface Upstreams {
-  routes: RouteTable;
-  description: string;
-  close(): Promise<void>;
-}
-
-/**
- * `ROUTES_FILE` and `UPSTREAM_URL`, or the demo upstream when neither is set outside
- * production. `routes` are read (and a bad file refused) before anything else starts.
- */
-async function resolveUpstreams(config: Config, routes: Route[]): Promise<Upstreams> {
-  const fallback = config.upstreamUrl ? new URL(config.upstreamUrl) : null;
-  const parts = [
-    ...(config.routesFile ? [`${routes.length} route(s) from ${config.routesFile}`] : []),
-    ...(fallback ? [fallback.origin + fallback.pathname.replace(/\/$/, '')] : []),
-  ];
-  if (routes.length > 0 || fallback || config.production) {
-    return { routes: new RouteTable(routes, fallback), description: parts.join(', ') || 'none', close: async () => {} };
-  }
-  const demo = await startDemoUpstream(config.authPrefix);
-  return { routes: new RouteTable([], demo.url), description: `built-in demo upstream at ${demo.url.origin}`, close: demo.close };
 }
 
 /** config → storage (migrated) → container → app, with the revocation list polling. */
@@ -200,7 +178,8 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const readiness = () =>
     draining ? Promise.reject(new DomainError('service_unavailable', 'shutting down', { retryAfterSeconds: 5 })) : deps.readiness();
   const app = buildApp({ ...deps, readiness, fallback });
-  const handler = withFastVerify(deps, app.callback());
+  const fast = [fastVerify(deps), fastProxy(proxyDeps, { ownsPath: ownsPathFor(config.authPrefix), trustProxy: config.trustProxy })];
+  const handler = withHotPath(fast, app.callback());
   const registry = new SocketRegistry();
   revocations.onRevoked((ids) => registry.closeSessions(ids));
   const signer = container.get(TYPES.Signer);
@@ -212,6 +191,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     storage,
     app,
     handler,
+    fast,
     upstream: upstreams.description,
     upgrade: (req, socket, head) => void upgrade(req, socket, head),
     drain: () => {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import request, { type Response, type Test } from 'supertest';
 import { loadConfig } from '../../src/config';
 import { compose, TYPES, type Composition } from '../../src/container';
-import { withFastVerify } from '../../src/adapters/http/fast-verify';
+import { fastVerify } from '../../src/adapters/http/fast-verify';
+import { withHotPath } from '../../src/adapters/http/hot-path';
 import { FixedClock } from '../support/fixed-clock';
 
 /**
@@ -30,7 +31,7 @@ async function rig(env: Record<string, string>): Promise<Rig> {
   await comp.container.get(TYPES.AddUser).execute({ username: 'Zoë', password: 'pw-zoe-1234', roles: ['admin', 'ops'] });
   const koa = comp.app.callback();
   let slow = 0;
-  const handler = withFastVerify(comp.container.get(TYPES.HttpDeps), (req, res) => {
+  const handler = withHotPath([fastVerify(comp.container.get(TYPES.HttpDeps))], (req, res) => {
     slow++;
     koa(req, res);
   });

@@ -6,7 +6,7 @@ import type { HttpDeps } from './deps';
 import { authCors } from './cors';
 import { errorMiddleware } from './error-middleware';
 import { requestIdMiddleware } from './request-context';
-import { systemRouter } from './system-routes';
+import { SYSTEM_PATHS, systemRouter } from './system-routes';
 
 /** 405 with `Allow` when a router knows the path under another method; else null. */
 function allowedMethods(routers: Router[], ctx: Context): string[] | null {
@@ -17,6 +17,12 @@ function allowedMethods(routers: Router[], ctx: Context): string[] | null {
   return allow.size > 0 ? [...allow] : null;
 }
 
+/** Whether tokengate answers a path itself (auth endpoints, health, metrics, JWKS) rather than proxying it. */
+export function ownsPathFor(prefix: string): (path: string) => boolean {
+  const system = new Set(SYSTEM_PATHS);
+  return (path) => path === prefix || path.startsWith(`${prefix}/`) || system.has(path);
+}
+
 /** The Koa application: auth endpoints, health, and the fallback (the reverse proxy). */
 export function buildApp(deps: HttpDeps): Koa {
   const { settings, logger } = deps;
@@ -25,8 +31,7 @@ export function buildApp(deps: HttpDeps): Koa {
   const system = systemRouter(deps);
   const prefix = settings.authPrefix;
   const verifyPath = `${prefix}/verify`;
-  const systemPaths = new Set(system.stack.map((layer) => layer.path));
-  const ownsPath = (path: string) => path === prefix || path.startsWith(`${prefix}/`) || systemPaths.has(path);
+  const ownsPath = ownsPathFor(prefix);
 
   app.use(requestIdMiddleware());
   app.use(async (ctx: Context, next: Next) => {

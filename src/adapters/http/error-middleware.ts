@@ -1,16 +1,34 @@
+import type { ServerResponse } from 'node:http';
 import type { Context, Middleware, Next } from 'koa';
 import type { Logger } from 'pino';
 import { DomainError, isDomainError } from '../../domain/errors';
 import { ERROR_STATUS } from './error-status';
 
-/** Writes an error as SPEC §4 has it: status, JSON body, and the headers its code needs. */
-export function sendError(ctx: Context, error: DomainError): void {
+/** An error as SPEC §4 has it: status, JSON body, and the headers its code needs. */
+export function errorAnswer(error: DomainError): { status: number; body: { error: string; error_description: string }; headers: Record<string, string> } {
   const status = ERROR_STATUS[error.code];
-  ctx.status = status;
-  ctx.body = { error: error.code, error_description: error.message };
-  if (status === 401) ctx.set('WWW-Authenticate', `Bearer error="${error.code}"`);
-  if (error.details.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(error.details.retryAfterSeconds));
-  if (error.details.allow) ctx.set('Allow', error.details.allow.join(', '));
+  const headers: Record<string, string> = {};
+  if (status === 401) headers['WWW-Authenticate'] = `Bearer error="${error.code}"`;
+  if (error.details.retryAfterSeconds !== undefined) headers['Retry-After'] = String(error.details.retryAfterSeconds);
+  if (error.details.allow) headers.Allow = error.details.allow.join(', ');
+  return { status, body: { error: error.code, error_description: error.message }, headers };
+}
+
+/** Writes {@link errorAnswer} on a Koa context. */
+export function sendError(ctx: Context, error: DomainError): void {
+  const answer = errorAnswer(error);
+  ctx.status = answer.status;
+  ctx.body = answer.body;
+  ctx.set(answer.headers);
+}
+
+/** Writes {@link errorAnswer} straight on Node's response (the paths answered without Koa). */
+export function writeError(res: ServerResponse, error: DomainError): number {
+  const answer = errorAnswer(error);
+  const body = JSON.stringify(answer.body);
+  res.writeHead(answer.status, { ...answer.headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+  return answer.status;
 }
 
 /** Koa's own HTTP errors (from body reading and the router) by status. */

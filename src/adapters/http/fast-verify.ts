@@ -1,6 +1,7 @@
-import type { IncomingMessage, OutgoingHttpHeaders, RequestListener, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Identity } from '../../application/authenticate-request';
 import type { HttpDeps } from './deps';
+import type { FastHandler } from './hot-path';
 import { identityHeaders } from './identity-headers';
 import { requestIdFor } from './request-context';
 import { tokensFromRequest } from './token-source';
@@ -10,12 +11,12 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /**
  * The hot path of forward-auth: `/auth/verify` with tokens that pass as they are (case 4,
  * or a valid access token alone) is answered straight on Node's response, without Koa.
- * Everything else (no or bad tokens, a reissue, a CSRF or CORS check, another path) goes to
- * `slow`, the Koa application, which answers exactly as before. Deciding has no side
- * effects (`AuthenticateRequest.passWithoutStorage`), so falling back is always safe; the
- * answer carries the same status, headers and body as the Koa route's (a test compares them).
+ * Everything else (no or bad tokens, a reissue, a CSRF or CORS check, another path) is left
+ * to the Koa application, which answers exactly as before. Deciding has no side effects
+ * (`AuthenticateRequest.passWithoutStorage`), so leaving it is always safe; the answer
+ * carries the same status, headers and body as the Koa route's (a test compares them).
  */
-export function withFastVerify(deps: HttpDeps, slow: RequestListener): RequestListener {
+export function fastVerify(deps: HttpDeps): FastHandler {
   const { settings, gate, metrics, logger } = deps;
   const verifyPath = `${settings.authPrefix}/verify`;
   const names = { access: settings.cookie.accessName, refresh: settings.cookie.refreshName };
@@ -28,18 +29,16 @@ export function withFastVerify(deps: HttpDeps, slow: RequestListener): RequestLi
     ...(corsConfigured ? { vary: 'Origin' } : {}),
   };
 
-  const isVerify = (url: string | undefined) =>
-    url !== undefined && url.startsWith(verifyPath) && (url.length === verifyPath.length || url.charCodeAt(verifyPath.length) === 63 /* ? */);
-
   const passes = (req: IncomingMessage): Identity | null => {
-    if (!isVerify(req.url) || req.method === 'OPTIONS') return null;
+    if (req.method === 'OPTIONS') return null;
     if (corsConfigured && req.headers.origin !== undefined) return null;
     const tokens = tokensFromRequest(req, names);
     if (tokens.viaCookie && UNSAFE_METHODS.has(req.method ?? '')) return null;
     return gate.passWithoutStorage(tokens);
   };
 
-  return (req: IncomingMessage, res: ServerResponse) => {
+  return (req: IncomingMessage, res: ServerResponse, path: string) => {
+    if (path !== verifyPath) return false;
     const started = performance.now();
     let identity: Identity | null;
     try {
@@ -47,10 +46,7 @@ export function withFastVerify(deps: HttpDeps, slow: RequestListener): RequestLi
     } catch {
       identity = null; // whatever went wrong, the Koa path answers it
     }
-    if (!identity) {
-      slow(req, res);
-      return;
-    }
+    if (!identity) return false;
     const requestId = requestIdFor(req.headers['x-request-id'] as string | undefined);
     const body = JSON.stringify({ sub: identity.sub, username: identity.username, roles: identity.roles, sid: identity.sid });
     res.writeHead(200, {
@@ -65,5 +61,6 @@ export function withFastVerify(deps: HttpDeps, slow: RequestListener): RequestLi
     if (logger.isLevelEnabled('debug')) {
       logger.debug({ requestId, method: req.method, path: verifyPath, status: 200, ms: Math.round(ms) }, 'request');
     }
+    return true;
   };
 }

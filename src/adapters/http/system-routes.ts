@@ -2,7 +2,10 @@ import Router from '@koa/router';
 import { DomainError } from '../../domain/errors';
 import type { HttpDeps } from './deps';
 
-/** `/healthz`, `/readyz` and `/.well-known/jwks.json`. */
+/** The paths {@link systemRouter} answers (never proxied). */
+export const SYSTEM_PATHS: readonly string[] = ['/healthz', '/readyz', '/metrics', '/.well-known/jwks.json'];
+
+/** `/healthz`, `/readyz`, `/metrics` and `/.well-known/jwks.json`. */
 export function systemRouter(deps: HttpDeps): Router {
   const router = new Router();
   router.get('/healthz', (ctx) => {

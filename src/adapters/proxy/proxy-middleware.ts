@@ -1,4 +1,5 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ClientAddress } from '../http/client-address';
 import type { Context, Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { request, type Dispatcher } from 'undici';
@@ -64,45 +65,74 @@ export function proxyMiddleware(deps: ProxyDeps): Middleware {
         throw new DomainError('forbidden', 'this route needs a role you do not have');
       }
     }
-    await forward(ctx, match, identity, deps);
+    const client = { ip: ctx.ip, protocol: ctx.protocol, host: ctx.host };
+    await forward({
+      req: ctx.req,
+      res: ctx.res,
+      requestId: String(ctx.state.requestId),
+      client,
+      reissued: ctx.state.reissued === true,
+      answering: (status) => {
+        // Koa writes nothing more: the relay owns the response from here.
+        ctx.respond = false;
+        ctx.status = status;
+      },
+    }, match, identity, deps);
   };
 }
 
-async function forward(ctx: Context, match: RouteMatch, identity: Identity | null, deps: ProxyDeps): Promise<void> {
+/** One proxied request, from Koa or from the fast path: what forwarding needs to know. */
+export interface Exchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  requestId: string;
+  client: ClientAddress;
+  /** Tokens were reissued on this request: the answer must not be cached. */
+  reissued: boolean;
+  /** Called with the upstream's status just before its answer is relayed. */
+  answering?(status: number): void;
+}
+
+/**
+ * Sends the request upstream and streams the answer back; resolves with the upstream's
+ * status once the response has ended. Upstream faults reject with `bad_gateway` /
+ * `gateway_timeout` before anything was written.
+ */
+export async function forward(ex: Exchange, match: RouteMatch, identity: Identity | null, deps: ProxyDeps): Promise<number> {
   const { settings } = deps;
+  const { req, res } = ex;
   const add: Record<string, string> = {
-    'x-request-id': String(ctx.state.requestId),
-    'x-forwarded-for': ctx.ip,
-    'x-forwarded-proto': ctx.protocol,
-    'x-forwarded-host': ctx.host,
+    'x-request-id': ex.requestId,
+    'x-forwarded-for': ex.client.ip,
+    'x-forwarded-proto': ex.client.protocol,
+    'x-forwarded-host': ex.client.host,
     ...(identity ? identityHeaders(identity) : {}),
   };
-  const headers = upstreamRequestHeaders(ctx.req.headers, {
+  const headers = upstreamRequestHeaders(req.headers, {
     forwardTokens: settings.forwardTokens,
     accessCookie: settings.accessCookie,
     refreshCookie: settings.refreshCookie,
     add,
   });
-  const hasBody = ctx.req.headers['content-length'] !== undefined ? ctx.req.headers['content-length'] !== '0' : ctx.req.headers['transfer-encoding'] !== undefined;
+  const hasBody = req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined;
   let upstream: Dispatcher.ResponseData;
   const started = performance.now();
   try {
     upstream = await request(new URL(match.upstreamPath, match.route.upstream.origin), {
-      method: ctx.method as Dispatcher.HttpMethod,
+      method: req.method as Dispatcher.HttpMethod,
       headers,
-      body: hasBody ? ctx.req : null,
+      body: hasBody ? req : null,
       dispatcher: deps.dispatcher,
       headersTimeout: settings.upstreamTimeoutMs,
       bodyTimeout: settings.upstreamTimeoutMs,
     });
   } catch (e) {
-    deps.logger.warn({ err: e, requestId: ctx.state.requestId, upstream: match.route.upstream.origin }, 'upstream request failed');
+    deps.logger.warn({ err: e, requestId: ex.requestId, upstream: match.route.upstream.origin }, 'upstream request failed');
     const error = upstreamError(e);
     deps.metrics.upstreamAnswered(match.route.prefix, error.code === 'gateway_timeout' ? 504 : 502, (performance.now() - started) / 1000);
     throw error;
   }
   deps.metrics.upstreamAnswered(match.route.prefix, upstream.statusCode, (performance.now() - started) / 1000);
-  const res = ctx.res;
   const ours = res.getHeader('set-cookie');
   for (const [name, value] of Object.entries(clientResponseHeaders(upstream.headers))) {
     // The request id and reissued tokens are tokengate's: an upstream cannot replace them.
@@ -113,11 +143,11 @@ async function forward(ctx: Context, match: RouteMatch, identity: Identity | nul
     const theirs = upstream.headers['set-cookie'];
     res.setHeader('set-cookie', [...toList(ours), ...toList(theirs)]);
   }
-  if (ctx.state.reissued) res.setHeader('cache-control', 'no-store');
-  ctx.respond = false;
-  ctx.status = upstream.statusCode;
+  if (ex.reissued) res.setHeader('cache-control', 'no-store');
+  ex.answering?.(upstream.statusCode);
   res.statusCode = upstream.statusCode;
-  await relay(upstream.body, res, () => deps.logger.debug({ requestId: ctx.state.requestId }, 'proxied stream ended early'));
+  await relay(upstream.body, res, () => deps.logger.debug({ requestId: ex.requestId }, 'proxied stream ended early'));
+  return upstream.statusCode;
 }
 
 /**
