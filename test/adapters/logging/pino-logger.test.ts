@@ -52,6 +52,36 @@ describe('createLogger', () => {
     expect(text).toContain('alice');
   });
 
+  it('redacts secrets deep in objects and arrays, and credential headers in any letter case', () => {
+    const out = captureStream();
+    createLogger({ logLevel: 'info' }, out).info({
+      a: { b: { c: { d: { e: { password: 'S3cret-pw' } } } } },
+      list: [{ sessions: [{ refreshToken: 'eyJ.refresh.tok' }] }],
+      call: { upstream: { Headers: { Authorization: 'Bearer eyJ.bearer', Cookie: 'sid=abc123', Accept: 'text/html' } } },
+    });
+    const text = out.text();
+    for (const secret of SECRETS) expect(text).not.toContain(secret);
+    expect(out.records()[0]).toMatchObject({ call: { upstream: { Headers: { Accept: 'text/html', Authorization: '[Redacted]' } } } });
+  });
+
+  it('redacts secret properties of a logged error, keeping its message', () => {
+    const out = captureStream();
+    const err = Object.assign(new Error('refresh failed'), { token: 'tok-777', details: { accessToken: 'eyJ.access.tok' } });
+    createLogger({ logLevel: 'info' }, out).error({ err }, 'failed');
+    const text = out.text();
+    expect(text).not.toContain('tok-777');
+    expect(text).not.toContain('eyJ.access.tok');
+    expect(out.records()[0]).toMatchObject({ err: { message: 'refresh failed', token: '[Redacted]' } });
+  });
+
+  it('leaves the logged object itself untouched', () => {
+    const out = captureStream();
+    const logged = { body: { password: 'S3cret-pw' } };
+    createLogger({ logLevel: 'info' }, out).info(logged);
+    expect(logged.body.password).toBe('S3cret-pw');
+    expect(out.text()).not.toContain('S3cret-pw');
+  });
+
   it('redacts child logger bindings too', () => {
     const out = captureStream();
     const child = createLogger({ logLevel: 'info' }, out).child({ token: 'tok-777' });
