@@ -70,6 +70,8 @@ export interface Config {
   workers: number;
   /** Most verified access tokens remembered per process (`TOKEN_CACHE_SIZE`); 0 turns the cache off. */
   tokenCacheSize: number;
+  /** Most MySQL connections per process (`DATABASE_POOL_MAX`). */
+  databasePoolMax: number;
   /** Seconds in-flight requests get to finish after SIGTERM/SIGINT. */
   shutdownTimeout: number;
 }
@@ -136,8 +138,12 @@ export function loadConfig(env: Record<string, string | undefined>, options: { c
     logLevel: s.get('LOG_LEVEL', 'info', (r) => parseChoice(r, LOG_LEVELS)),
     workers: s.get('WORKERS', 1, (r) => (r.toLowerCase() === 'auto' ? availableParallelism() : parseInteger(r, 1, 1024))),
     tokenCacheSize: s.get('TOKEN_CACHE_SIZE', 10_000, (r) => parseInteger(r, 0, 1_000_000)),
+    databasePoolMax: 0, // set below: its default depends on WORKERS
     shutdownTimeout: s.get('SHUTDOWN_TIMEOUT', 10, parseDuration),
   };
+  // Every worker has its own pool: by default they stay under 120 connections together, below
+  // MariaDB's and MySQL's default max_connections (151), with 25 at most per process.
+  config.databasePoolMax = s.get('DATABASE_POOL_MAX', Math.max(2, Math.min(25, Math.floor(120 / config.workers))), (r) => parseInteger(r, 1, 1000));
   if (s.issues.length > 0) throw new ConfigError(s.issues);
   return config;
 }

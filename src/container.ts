@@ -146,6 +146,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const routes = config.routesFile ? loadRoutesFile(config.routesFile) : [];
   const storage = await openStorage(config.databaseUrl, {
     dataDir: config.dataDir,
+    poolMax: config.databasePoolMax,
     sessionStoreUrl: config.sessionStoreUrl ?? undefined,
     sessionStore: { revocationRetentionMs: Math.max(86_400_000, 2 * (config.accessTokenTtl + config.clockSkew) * 1000) },
   });

@@ -77,6 +77,13 @@ describe('loadConfig defaults (SPEC §7)', () => {
     expect(load({ WORKERS: '3' }).workers).toBe(3);
   });
 
+  it('sizes the MySQL pool so that all workers stay under 120 connections, 25 at most each', () => {
+    expect(load({}).databasePoolMax).toBe(25);
+    expect(load({ WORKERS: '8' }).databasePoolMax).toBe(15);
+    expect(load({ WORKERS: '100' }).databasePoolMax).toBe(2);
+    expect(load({ WORKERS: '8', DATABASE_POOL_MAX: '40' }).databasePoolMax).toBe(40);
+  });
+
   it('makes cookies Secure by default in production only', () => {
     const prod = { NODE_ENV: 'production', JWT_SECRET: SECRET, UPSTREAM_URL: 'http://app:3000' };
     expect(load(prod).cookie.secure).toBe(true);

@@ -24,6 +24,8 @@ describe('loadConfig refuses bad values with one line naming the variable', () =
     ['TRUST_PROXY', 'yes please', 'expected false, true or a number of proxies'],
     ['WORKERS', '0', 'expected an integer between 1 and 1024'],
     ['WORKERS', 'many', 'expected an integer'],
+    ['DATABASE_POOL_MAX', '0', 'expected an integer between 1 and 1000'],
+    ['DATABASE_POOL_MAX', 'lots', 'expected an integer'],
     ['LOG_LEVEL', 'verbose', 'expected one of fatal, error, warn, info, debug, trace, silent'],
     ['FORWARD_TOKENS', 'maybe', 'expected true or false, got "maybe"'],
     ['COOKIE_SECURE', 'sometimes', 'expected true or false'],

@@ -16,7 +16,8 @@ export function knexConfigFromUrl(url: string, options: KnexConfigOptions = {}):
   return knexConfigFromTarget(parseDatabaseUrl(url, options.dataDir));
 }
 
-export function knexConfigFromTarget(target: DatabaseTarget): Knex.Config {
+/** Knex settings for a parsed `DATABASE_URL`; `poolMax` bounds MySQL connections (default 10). */
+export function knexConfigFromTarget(target: DatabaseTarget, options: { poolMax?: number } = {}): Knex.Config {
   const migrations: Knex.MigratorConfig = { migrationSource, tableName: 'knex_migrations' };
   switch (target.kind) {
     case 'sqlite':
@@ -38,7 +39,7 @@ export function knexConfigFromTarget(target: DatabaseTarget): Knex.Config {
           bigNumberStrings: false,
           connectTimeout: MYSQL_CONNECT_TIMEOUT_MS,
         },
-        pool: { min: 0, max: 10, idleTimeoutMillis: 30_000 },
+        pool: { min: 0, max: options.poolMax ?? 10, idleTimeoutMillis: 30_000 },
         // Longer than connectTimeout, so the driver's own error (not a pool timeout) surfaces.
         acquireConnectionTimeout: MYSQL_CONNECT_TIMEOUT_MS * 2,
         migrations,

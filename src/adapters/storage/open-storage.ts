@@ -32,6 +32,8 @@ export interface OpenStorageOptions {
   sessionStoreUrl?: string;
   /** Key prefix, expiry margin, revocation retention and timeouts of the Redis session store. */
   sessionStore?: RedisSessionStoreOptions;
+  /** Most MySQL connections (`DATABASE_POOL_MAX`); SQLite always uses one. */
+  poolMax?: number;
 }
 
 /**
@@ -42,7 +44,7 @@ export interface OpenStorageOptions {
  */
 export async function openStorage(databaseUrl: string, options: OpenStorageOptions = {}): Promise<Storage> {
   const redisTarget = options.sessionStoreUrl ? parseRedisUrl(options.sessionStoreUrl) : null;
-  const storage = await openDatabase(databaseUrl, options.dataDir);
+  const storage = await openDatabase(databaseUrl, options.dataDir, options.poolMax);
   if (!redisTarget) return storage;
   const store = openRedisSessionStore(redisTarget, options.sessionStore);
   return {
@@ -57,7 +59,7 @@ export async function openStorage(databaseUrl: string, options: OpenStorageOptio
   };
 }
 
-async function openDatabase(databaseUrl: string, dataDir: string | undefined): Promise<Storage> {
+async function openDatabase(databaseUrl: string, dataDir: string | undefined, poolMax: number | undefined): Promise<Storage> {
   const target = parseDatabaseUrl(databaseUrl, dataDir);
   const description = describeTarget(target);
   if (target.kind === 'memory') {
@@ -73,7 +75,7 @@ async function openDatabase(databaseUrl: string, dataDir: string | undefined): P
   if (target.kind === 'sqlite' && target.filename !== SQLITE_IN_MEMORY) {
     await mkdir(path.dirname(target.filename), { recursive: true });
   }
-  const db = knex(knexConfigFromTarget(target));
+  const db = knex(knexConfigFromTarget(target, { poolMax }));
   return {
     kind: target.kind,
     description,

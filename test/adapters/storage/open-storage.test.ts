@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { knex } from 'knex';
 import { parseDatabaseUrl, redactDatabaseUrl } from '../../../src/adapters/storage/database-url';
-import { knexConfigFromUrl } from '../../../src/adapters/storage/knex-config';
+import { knexConfigFromTarget, knexConfigFromUrl } from '../../../src/adapters/storage/knex-config';
 import { openStorage } from '../../../src/adapters/storage/open-storage';
 
 const tempDir = mkdtempSync(path.join(os.tmpdir(), 'tokengate-open-'));
@@ -69,6 +69,12 @@ describe('openStorage', () => {
     } finally {
       await db.destroy();
     }
+  });
+
+  it('bounds the MySQL pool by DATABASE_POOL_MAX (10 when not given)', () => {
+    const target = { kind: 'mysql', host: 'db', port: 3306, user: 'tg', password: '', database: 'tg' } as const;
+    expect(knexConfigFromTarget(target, { poolMax: 25 }).pool).toMatchObject({ min: 0, max: 25 });
+    expect(knexConfigFromTarget(target).pool).toMatchObject({ max: 10 });
   });
 
   it('migrate is idempotent', async () => {
