@@ -12,6 +12,11 @@ export interface ProbeReading {
   loopP99Ms: number;
   loopMaxMs: number;
   rssMb: number;
+  /** V8 heap in use and reserved, and memory outside it owned by JS objects (Buffers included), MiB. */
+  heapUsedMb: number;
+  heapTotalMb: number;
+  externalMb: number;
+  arrayBuffersMb: number;
 }
 
 if (process.send && process.env.BENCH_PROBE === '1' && cluster.isPrimary) {
@@ -21,6 +26,10 @@ if (process.send && process.env.BENCH_PROBE === '1' && cluster.isPrimary) {
   const lagMs = (ns: number) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
   const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   delay.enable();
+  const heap = () => {
+    const m = process.memoryUsage();
+    return { heapUsedMb: m.heapUsed / 2 ** 20, heapTotalMb: m.heapTotal / 2 ** 20, externalMb: m.external / 2 ** 20, arrayBuffersMb: m.arrayBuffers / 2 ** 20 };
+  };
   process.on('message', (message: unknown) => {
     if ((message as { probe?: string } | null)?.probe !== 'read') return;
     const reading: ProbeReading = {
@@ -28,6 +37,7 @@ if (process.send && process.env.BENCH_PROBE === '1' && cluster.isPrimary) {
       loopP99Ms: lagMs(delay.percentile(99)),
       loopMaxMs: lagMs(delay.max),
       rssMb: process.memoryUsage.rss() / 2 ** 20,
+      ...heap(),
     };
     delay.reset();
     process.send?.({ probe: reading });

@@ -97,3 +97,36 @@ export function formatTable(rows: Row[]): string {
   const rule = `|${widths.map((w, i) => (i < 2 || i === widths.length - 1 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
   return [line(COLUMNS.map(([title]) => title)), rule, ...cells.map(line)].join('\n');
 }
+
+/** Two targets of one scenario compared round by round (e.g. WORKERS=auto against one worker). */
+export interface Comparison {
+  scenario: string;
+  numerator: string;
+  denominator: string;
+  label: string;
+}
+
+export const COMPARISONS: Comparison[] = [
+  { scenario: 'verify', numerator: 'tg-sqlite', denominator: 'bare-200-identity', label: '/auth/verify, tokengate sqlite ÷ bare Node 200 with the same headers and body' },
+  { scenario: 'verify', numerator: 'tg-mysql', denominator: 'bare-200-identity', label: '/auth/verify, tokengate mysql ÷ bare Node 200 with the same headers and body' },
+  { scenario: 'bearer', numerator: 'tg-workers', denominator: 'tg-sqlite', label: 'proxied GET bearer, WORKERS=auto ÷ one worker' },
+  { scenario: 'verify', numerator: 'tg-workers', denominator: 'tg-sqlite', label: '/auth/verify, WORKERS=auto ÷ one worker' },
+];
+
+/** Median over rounds of req/s ratios for each comparison whose two cells ran. */
+export function compare(cells: Cell[]): { label: string; rpsRatio: number }[] {
+  const find = (scenario: string, target: string) => cells.find((c) => c.scenario === scenario && c.target === target);
+  return COMPARISONS.flatMap((c) => {
+    const top = find(c.scenario, c.numerator);
+    const bottom = find(c.scenario, c.denominator);
+    if (!top || !bottom) return [];
+    const r = ratio(top.samples, bottom.samples, (x) => x.rps);
+    return r === null ? [] : [{ label: c.label, rpsRatio: r }];
+  });
+}
+
+/** The comparisons as a Markdown table ('' when none ran). */
+export function formatComparisons(rows: { label: string; rpsRatio: number }[]): string {
+  if (rows.length === 0) return '';
+  return ['| comparison (median of per-round ratios) | × req/s |', '|:--|--:|', ...rows.map((r) => `| ${r.label} | ${r.rpsRatio.toFixed(2)} |`)].join('\n');
+}

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { measure, warmUp, type Sample } from './measure';
-import { formatTable, summarize, type Cell } from './report';
+import { compare, formatComparisons, formatTable, summarize, type Cell } from './report';
 import { SCENARIOS, type LoadContext, type Scenario } from './scenarios';
 import { loginMany, type HeldSession } from './sessions';
 import { readSettings, type BenchSettings } from './settings';
@@ -14,7 +14,8 @@ function plan(s: BenchSettings): Scenario[] {
   const unknown = s.scenarios.filter((id) => !SCENARIOS.some((sc) => sc.id === id));
   if (unknown.length) throw new Error(`unknown BENCH_SCENARIOS: ${unknown.join(', ')} (known: ${SCENARIOS.map((sc) => sc.id).join(', ')})`);
   const skipMysql = (t: TargetId) => t !== 'tg-mysql' || s.mysqlUrl !== null;
-  const wantedTarget = (t: TargetId) => skipMysql(t) && (s.targets.length === 0 || s.targets.includes(t));
+  // Bare servers are reference points: they always run with their scenario.
+  const wantedTarget = (t: TargetId) => skipMysql(t) && (t.startsWith('bare-') || s.targets.length === 0 || s.targets.includes(t));
   return SCENARIOS.filter((sc) => s.scenarios.length === 0 || s.scenarios.includes(sc.id))
     .map((sc) => ({ ...sc, targets: sc.targets.filter(wantedTarget) }))
     .filter((sc) => sc.targets.length > 0);
@@ -97,8 +98,10 @@ async function main(): Promise<void> {
       })),
     ).filter((c) => c.samples.length > 0);
     const rows = cells.map(summarize);
+    const comparisons = compare(cells);
     const table = formatTable(rows);
-    process.stdout.write(`\n${table}\n\n`);
+    const comparisonTable = formatComparisons(comparisons);
+    process.stdout.write(`\n${table}\n\n${comparisonTable ? `${comparisonTable}\n\n` : ''}`);
     const loadEnd = os.loadavg();
     const cpu = os.cpus();
     const report = {
@@ -108,8 +111,10 @@ async function main(): Promise<void> {
       settings: { ...s, root: undefined, mysqlUrl: s.mysqlUrl ? new URL(s.mysqlUrl).host : null },
       workers,
       rows,
+      comparisons,
       cells,
       table,
+      comparisonTable,
     };
     mkdirSync(s.outDir, { recursive: true });
     const file = join(s.outDir, `${report.date.replace(/[:.]/g, '-')}.json`);

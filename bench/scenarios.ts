@@ -136,7 +136,7 @@ export const SCENARIOS: Scenario[] = [
     id: 'verify',
     label: 'GET /auth/verify, bearer',
     baseline: 'bare-200',
-    targets: ['tg-sqlite', 'tg-mysql'],
+    targets: ['bare-200-identity', 'tg-sqlite', 'tg-mysql', 'tg-workers'],
     load: async (ctx) => staticHeaders('/auth/verify', await ctx.sessions(), (s) => ({ authorization: bearer(s.access) })),
   },
   {

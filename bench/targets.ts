@@ -11,11 +11,12 @@ export const BENCH_USER = { username: 'bench', password: 'bench-password-0123' }
 /** Shared with the tokengate processes so the benchmark can mint expired access tokens. */
 export const BENCH_SECRET = `bench-secret-${randomBytes(24).toString('hex')}`;
 
-export type TargetId = 'bare-proxy' | 'bare-200' | 'tg-sqlite' | 'tg-sqlite-nocache' | 'tg-mysql' | 'tg-workers';
+export type TargetId = 'bare-proxy' | 'bare-200' | 'bare-200-identity' | 'tg-sqlite' | 'tg-sqlite-nocache' | 'tg-mysql' | 'tg-workers';
 
 export const TARGET_LABELS: Record<TargetId, string> = {
   'bare-proxy': 'bare undici proxy',
   'bare-200': 'bare Node 200',
+  'bare-200-identity': 'bare Node 200, identity headers',
   'tg-sqlite': 'tokengate sqlite',
   'tg-sqlite-nocache': 'tokengate sqlite, TOKEN_CACHE_SIZE=0',
   'tg-mysql': 'tokengate mysql',
@@ -63,8 +64,12 @@ async function createMysqlDatabase(serverUrl: string): Promise<{ url: string; dr
   };
 }
 
-/** Starts the upstream, the baselines and each tokengate variant wanted, each in its own process. */
-export async function startLab(s: BenchSettings, wanted: Set<TargetId>): Promise<Lab> {
+/**
+ * Starts the upstream, the baselines and each tokengate variant wanted, each in its own process.
+ * `tokengateEnv` is added to every tokengate's environment, over the defaults; an empty value
+ * removes the variable.
+ */
+export async function startLab(s: BenchSettings, wanted: Set<TargetId>, tokengateEnv: Record<string, string> = {}): Promise<Lab> {
   const cleanups: (() => Promise<void> | void)[] = [];
   const servers: Lab['servers'] = {};
   const close = async () => {
@@ -82,6 +87,7 @@ export async function startLab(s: BenchSettings, wanted: Set<TargetId>): Promise
     const probe = dist(s, 'bench/probe.js');
     await start('bare-proxy', { name: 'bare-proxy', script: dist(s, 'bench/servers/bare-proxy.js'), env: { UPSTREAM_URL: upstream.url }, readyPath: '/', probe });
     await start('bare-200', { name: 'bare-200', script: dist(s, 'bench/servers/upstream.js'), env: { BENCH_BODY: 'empty' }, readyPath: '/', probe });
+    await start('bare-200-identity', { name: 'bare-200-identity', script: dist(s, 'bench/servers/upstream.js'), env: { BENCH_BODY: 'identity' }, readyPath: '/', probe });
     const tokengate = async (id: TargetId, databaseUrl: string | null, extra: Record<string, string> = {}) => {
       if (!wanted.has(id)) return;
       const dataDir = mkdtempSync(join(tmpdir(), `tokengate-bench-${id}-`));
@@ -94,8 +100,12 @@ export async function startLab(s: BenchSettings, wanted: Set<TargetId>): Promise
         JWT_SECRET: BENCH_SECRET,
         UPSTREAM_URL: upstream.url,
         LOG_LEVEL: s.logLevel,
+        // What `npm start` and the Dockerfile set (docs/performance.md, "Memory").
+        MALLOC_MMAP_THRESHOLD_: '131072',
         ...extra,
+        ...tokengateEnv,
       };
+      for (const [name, value] of Object.entries(tokengateEnv)) if (value === '') delete (env as Record<string, string>)[name];
       addUser(s, env);
       await start(id, { name: id, script: dist(s, 'src/main.js'), env, readyPath: '/healthz', probe: extra.WORKERS ? undefined : probe });
     };
