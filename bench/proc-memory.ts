@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readProcFile } from './proc-file';
 
 /** A process's memory as the Linux kernel counts it (`/proc/<pid>/status`), MiB. */
 export interface ProcMemory {
@@ -15,12 +15,8 @@ export interface ProcMemory {
 
 /** Reads `/proc/<pid>/status`; null off Linux or once the process is gone. */
 export function readProcMemory(pid: number): ProcMemory | null {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/status`, 'utf8');
-  } catch {
-    return null;
-  }
+  const text = readProcFile(`/proc/${pid}/status`);
+  if (text === null) return null;
   const field = (name: string): number => {
     const match = new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(text);
     return match ? Number(match[1]) : NaN;

@@ -10,7 +10,8 @@ export interface HeldSession {
   expiredAccess: string;
 }
 
-const signer = new JwtTokenSigner({
+/** Signs as the gateways of the run do (they share `BENCH_SECRET`). */
+export const benchSigner = new JwtTokenSigner({
   algorithm: 'HS256',
   secret: Buffer.from(BENCH_SECRET, 'utf8'),
   issuer: 'tokengate',
@@ -28,7 +29,7 @@ function claimsOf(token: string): AccessClaims {
 export function expiredCopy(access: string): string {
   const c = claimsOf(access);
   const shift = c.exp - c.iat + 3600;
-  return signer.signAccess({ sub: c.sub, sid: c.sid, jti: `${c.jti}-old`, iat: c.iat - shift, exp: c.exp - shift, roles: c.roles, username: c.username });
+  return benchSigner.signAccess({ sub: c.sub, sid: c.sid, jti: `${c.jti}-old`, iat: c.iat - shift, exp: c.exp - shift, roles: c.roles, username: c.username });
 }
 
 export async function login(base: string): Promise<HeldSession> {

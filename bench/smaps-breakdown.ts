@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readProcFile } from './proc-file';
 
 /**
  * A process's resident memory by kind of mapping (`/proc/<pid>/smaps`), MiB. glibc's malloc
@@ -21,12 +21,8 @@ const ARENA_ALIGN = 64 * 2 ** 20;
 
 /** Null off Linux or once the process is gone. */
 export function readSmapsBreakdown(pid: number): SmapsBreakdown | null {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/smaps`, 'utf8');
-  } catch {
-    return null;
-  }
+  const text = readProcFile(`/proc/${pid}/smaps`);
+  if (text === null) return null;
   const out: SmapsBreakdown = { mainArenaMb: 0, otherArenasMb: 0, arenaHeaps: 0, otherAnonMb: 0, fileMb: 0 };
   let kind: 'main' | 'arena' | 'anon' | 'file' = 'anon';
   for (const line of text.split('\n')) {

@@ -6,6 +6,7 @@ import type { HttpDeps } from './deps';
 import { authCors } from './cors';
 import { errorMiddleware } from './error-middleware';
 import { requestIdMiddleware } from './request-context';
+import { recordRequest } from './request-log';
 import { SYSTEM_PATHS, systemRouter } from './system-routes';
 
 /** 405 with `Allow` when a router knows the path under another method; else null. */
@@ -43,14 +44,15 @@ export function buildApp(deps: HttpDeps): Koa {
       ctx.set('X-Content-Type-Options', 'nosniff');
       if (settings.cookie.secure) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     }
-    const ms = performance.now() - started;
-    deps.metrics.request(own ? 'auth' : 'proxy', ctx.status, ms / 1000);
-    // Successful proxied and forward-auth requests are the hot path: their line is debug.
-    const hot = !own || ctx.path === verifyPath;
-    const level = hot && ctx.status < 400 ? 'debug' : 'info';
-    if (logger.isLevelEnabled(level)) {
-      logger[level]({ requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms) }, 'request');
-    }
+    recordRequest(logger, deps.metrics, {
+      group: own ? 'auth' : 'proxy',
+      hot: !own || ctx.path === verifyPath,
+      requestId: String(ctx.state.requestId),
+      method: ctx.method,
+      path: ctx.path,
+      status: ctx.status,
+      ms: performance.now() - started,
+    });
   });
   app.use(authCors(prefix, settings.corsOrigins));
   app.use(errorMiddleware(logger));

@@ -4,9 +4,9 @@ import type { HttpDeps } from './deps';
 import type { FastHandler } from './hot-path';
 import { identityHeaders } from './identity-headers';
 import { requestIdFor } from './request-context';
+import { recordRequest } from './request-log';
+import { isUnsafeMethod } from './csrf';
 import { tokensFromRequest } from './token-source';
-
-const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * The hot path of forward-auth: `/auth/verify` with tokens that pass as they are (case 4,
@@ -33,7 +33,7 @@ export function fastVerify(deps: HttpDeps): FastHandler {
     if (req.method === 'OPTIONS') return null;
     if (corsConfigured && req.headers.origin !== undefined) return null;
     const tokens = tokensFromRequest(req, names);
-    if (tokens.viaCookie && UNSAFE_METHODS.has(req.method ?? '')) return null;
+    if (tokens.viaCookie && isUnsafeMethod(req.method)) return null;
     return gate.passWithoutStorage(tokens);
   };
 
@@ -56,11 +56,7 @@ export function fastVerify(deps: HttpDeps): FastHandler {
       'content-length': Buffer.byteLength(body),
     });
     res.end(body);
-    const ms = performance.now() - started;
-    metrics.request('auth', 200, ms / 1000);
-    if (logger.isLevelEnabled('debug')) {
-      logger.debug({ requestId, method: req.method, path: verifyPath, status: 200, ms: Math.round(ms) }, 'request');
-    }
+    recordRequest(logger, metrics, { group: 'auth', hot: true, requestId, method: req.method, path, status: 200, ms: performance.now() - started });
     return true;
   };
 }

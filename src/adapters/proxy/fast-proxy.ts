@@ -4,12 +4,12 @@ import type { Identity } from '../../application/authenticate-request';
 import { clientAddress } from '../http/client-address';
 import { writeError } from '../http/error-middleware';
 import type { FastHandler } from '../http/hot-path';
+import { isUnsafeMethod } from '../http/csrf';
 import { requestIdFor } from '../http/request-context';
+import { recordRequest } from '../http/request-log';
 import { tokensFromRequest } from '../http/token-source';
 import { forward, type ProxyDeps } from './proxy-middleware';
 import type { RouteMatch } from './route-table';
-
-const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export interface FastProxyOptions {
   /** Paths tokengate answers itself (auth prefix, health, metrics, JWKS): never proxied here. */
@@ -37,7 +37,7 @@ export function fastProxy(deps: ProxyDeps, options: FastProxyOptions): FastHandl
     if (!match) return null;
     if (match.route.public) return { match, identity: null };
     const tokens = tokensFromRequest(req, names);
-    if (tokens.viaCookie && UNSAFE_METHODS.has(req.method ?? '')) return null;
+    if (tokens.viaCookie && isUnsafeMethod(req.method)) return null;
     const identity = deps.gate.passWithoutStorage(tokens);
     if (!identity) return null;
     const roles = match.route.roles;
@@ -60,12 +60,7 @@ export function fastProxy(deps: ProxyDeps, options: FastProxyOptions): FastHandl
     const requestId = requestIdFor(req.headers['x-request-id'] as string | undefined);
     res.setHeader('x-request-id', requestId);
     let status = 0;
-    const done = () => {
-      const ms = performance.now() - started;
-      metrics.request('proxy', status, ms / 1000);
-      const level = status < 400 ? 'debug' : 'info';
-      if (logger.isLevelEnabled(level)) logger[level]({ requestId, method: req.method, path, status, ms: Math.round(ms) }, 'request');
-    };
+    const done = () => recordRequest(logger, metrics, { group: 'proxy', hot: true, requestId, method: req.method, path, status, ms: performance.now() - started });
     if (decided.refused) {
       status = writeError(res, decided.refused);
       done();
