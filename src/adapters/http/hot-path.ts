@@ -2,8 +2,8 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 
 /**
  * A handler of the hot path: answers the request itself and returns true, or returns false
- * having written nothing, and the Koa application answers instead. `path` is the request
- * target's path, before any `?`.
+ * (or throws) having written nothing, and the Koa application answers instead. `path` is the
+ * request target's path, before any `?`.
  */
 export type FastHandler = (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
 
@@ -18,7 +18,16 @@ export function withHotPath(fast: FastHandler[], slow: RequestListener): Request
     if (url.charCodeAt(0) === 47 /* / */) {
       const q = url.indexOf('?');
       const path = q < 0 ? url : url.slice(0, q);
-      for (const handler of fast) if (handler(req, res, path)) return;
+      for (const handler of fast) {
+        let taken: boolean;
+        try {
+          taken = handler(req, res, path);
+        } catch (e) {
+          if (res.headersSent) throw e;
+          taken = false; // nothing written yet: whatever went wrong, Koa answers it
+        }
+        if (taken) return;
+      }
     }
     slow(req, res);
   };

@@ -50,12 +50,7 @@ export function fastProxy(deps: ProxyDeps, options: FastProxyOptions): FastHandl
   return (req, res, path) => {
     if (options.ownsPath(path)) return false;
     const started = performance.now();
-    let decided: ReturnType<typeof decide>;
-    try {
-      decided = decide(req);
-    } catch {
-      decided = null; // whatever went wrong, the Koa path answers it
-    }
+    const decided = decide(req);
     if (!decided) return false;
     const requestId = requestIdFor(req.headers['x-request-id'] as string | undefined);
     res.setHeader('x-request-id', requestId);
