@@ -17,7 +17,10 @@ export interface PresentedTokens {
   refreshToken: string | null;
 }
 
-/** Who the caller is, once the gate let them through. `exp` of the access token in force. */
+/**
+ * Who the caller is, once the gate let them through. `exp` of the access token in force.
+ * May be frozen and shared by every request with the same cached token: never modify one.
+ */
 export interface Identity {
   sub: string;
   username: string;
@@ -147,6 +150,15 @@ export class AuthenticateRequest {
   }
 }
 
+/** Identities of shared (frozen) claims, made once: a token cache hands out the same claims on every hit. */
+const sharedIdentities = new WeakMap<AccessClaims, Identity>();
+
 function identityOf(c: AccessClaims): Identity {
-  return { sub: c.sub, username: c.username, roles: [...c.roles], sid: c.sid, exp: c.exp };
+  if (!Object.isFrozen(c)) return { sub: c.sub, username: c.username, roles: [...c.roles], sid: c.sid, exp: c.exp };
+  let identity = sharedIdentities.get(c);
+  if (!identity) {
+    identity = Object.freeze({ sub: c.sub, username: c.username, roles: Object.freeze([...c.roles]) as string[], sid: c.sid, exp: c.exp });
+    sharedIdentities.set(c, identity);
+  }
+  return identity;
 }

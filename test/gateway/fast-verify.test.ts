@@ -61,6 +61,8 @@ type Build = (app: RequestListener) => Test;
 const variants: { name: string; env: Record<string, string> }[] = [
   { name: 'defaults', env: {} },
   { name: 'Secure cookies, CORS origins listed', env: { COOKIE_SECURE: 'true', CORS_ORIGINS: 'https://app.example' } },
+  // Without the token cache no identity is shared, so every answer is made afresh.
+  { name: 'token cache off', env: { TOKEN_CACHE_SIZE: '0' } },
 ];
 
 for (const variant of variants) {
@@ -161,6 +163,50 @@ for (const variant of variants) {
     });
   });
 }
+
+describe('answers made once per cached identity', () => {
+  it('a cached token passes with one frozen identity; without the cache each pass is a fresh copy', async () => {
+    for (const [size, shared] of [['1000', true], ['0', false]] as const) {
+      const r = await rig({ TOKEN_CACHE_SIZE: size });
+      try {
+        const t = await r.login();
+        const gate = r.comp.container.get(TYPES.HttpDeps).gate;
+        const first = gate.passWithoutStorage({ accessToken: t.access, refreshToken: null });
+        const second = gate.passWithoutStorage({ accessToken: t.access, refreshToken: null });
+        expect(first).toEqual(second);
+        expect(first).toMatchObject({ username: 'Zoë', roles: ['admin', 'ops'] });
+        expect(first === second).toBe(shared);
+        expect(Object.isFrozen(first)).toBe(shared);
+        expect(Object.isFrozen(first?.roles)).toBe(shared);
+      } finally {
+        await release(r);
+      }
+    }
+  });
+
+  it('tokens of two users, alternating, each get their own identity and body every time', async () => {
+    const r = await rig({});
+    try {
+      await r.comp.container.get(TYPES.AddUser).execute({ username: 'bob', password: 'pw-bob-1234', roles: [] });
+      const zoe = await r.login();
+      const bob = (await request(r.comp.app.callback()).post('/auth/login').send({ username: 'bob', password: 'pw-bob-1234' }).expect(200)).body.accessToken as string;
+      for (let i = 0; i < 3; i++) {
+        const a = await request(r.handler).get('/auth/verify').set('authorization', `Bearer ${zoe.access}`).expect(200);
+        const b = await request(r.handler).get('/auth/verify').set('authorization', `Bearer ${bob}`).expect(200);
+        expect(a.headers['x-user-name']).toMatch(/^zo%C3%AB$/i);
+        expect(a.body).toMatchObject({ username: 'Zoë', roles: ['admin', 'ops'] });
+        expect(b.headers['x-user-name']).toBe('bob');
+        expect(b.headers['x-user-roles']).toBe('');
+        expect(b.body).toMatchObject({ username: 'bob', roles: [] });
+        expect(a.headers['x-session-id']).not.toBe(b.headers['x-session-id']);
+        expect(a.headers['x-request-id']).not.toBe(b.headers['x-request-id']);
+      }
+      expect(r.slowCalls()).toBe(0);
+    } finally {
+      await release(r);
+    }
+  });
+});
 
 it('cross-origin verify from a listed origin goes through Koa and gets CORS headers', async () => {
   const r = await rig({ CORS_ORIGINS: 'https://app.example' });

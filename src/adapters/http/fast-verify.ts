@@ -8,6 +8,12 @@ import { recordRequest } from './request-log';
 import { isUnsafeMethod } from './csrf';
 import { tokensFromRequest } from './token-source';
 
+/** A passing answer but for its request id: the body, and the headers as [name, value, …]. */
+interface Answer {
+  body: string;
+  headers: string[];
+}
+
 /**
  * The hot path of forward-auth: `/auth/verify` with tokens that pass as they are (case 4,
  * or a valid access token alone) is answered straight on Node's response, without Koa.
@@ -29,6 +35,9 @@ export function fastVerify(deps: HttpDeps): FastHandler {
     ...(corsConfigured ? { vary: 'Origin' } : {}),
   };
 
+  // A cached token's identity is frozen and shared (AuthenticateRequest): its answer is made once.
+  const answers = new WeakMap<Identity, Answer>();
+
   const passes = (req: IncomingMessage): Identity | null => {
     if (req.method === 'OPTIONS') return null;
     if (corsConfigured && req.headers.origin !== undefined) return null;
@@ -37,20 +46,29 @@ export function fastVerify(deps: HttpDeps): FastHandler {
     return gate.passWithoutStorage(tokens);
   };
 
+  /** What the answer to one identity always is: the body and every header but the request id. */
+  const answerFor = (identity: Identity): Answer => {
+    const shared = Object.isFrozen(identity);
+    const known = shared ? answers.get(identity) : undefined;
+    if (known) return known;
+    const body = JSON.stringify({ sub: identity.sub, username: identity.username, roles: identity.roles, sid: identity.sid });
+    const headers: string[] = [];
+    const named = { ...identityHeaders(identity), ...fixedHeaders, 'content-length': Buffer.byteLength(body) };
+    for (const [name, value] of Object.entries(named)) headers.push(name, String(value));
+    const answer = { body, headers };
+    if (shared) answers.set(identity, answer);
+    return answer;
+  };
+
   return (req: IncomingMessage, res: ServerResponse, path: string) => {
     if (path !== verifyPath) return false;
     const started = performance.now();
     const identity = passes(req);
     if (!identity) return false;
     const requestId = requestIdFor(req.headers['x-request-id'] as string | undefined);
-    const body = JSON.stringify({ sub: identity.sub, username: identity.username, roles: identity.roles, sid: identity.sid });
-    res.writeHead(200, {
-      'x-request-id': requestId,
-      ...identityHeaders(identity),
-      ...fixedHeaders,
-      'content-length': Buffer.byteLength(body),
-    });
-    res.end(body);
+    const answer = answerFor(identity);
+    res.writeHead(200, ['x-request-id', requestId, ...answer.headers]);
+    res.end(answer.body);
     recordRequest(logger, metrics, { group: 'auth', hot: true, requestId, method: req.method, path, status: 200, ms: performance.now() - started });
     return true;
   };

@@ -68,6 +68,9 @@ function headerValue(v: string | string[] | undefined): string | null {
 
 function countHeader(raw: string[], name: string): number {
   let n = 0;
-  for (let i = 0; i < raw.length; i += 2) if (raw[i]?.toLowerCase() === name) n++;
+  for (let i = 0; i < raw.length; i += 2) {
+    const given = raw[i] as string;
+    if (given.length === name.length && given.toLowerCase() === name) n++;
+  }
   return n;
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Clock } from '../../domain/ports/clock';
 import type { TokenSigner } from '../../domain/ports/token-signer';
 import type { AccessClaims, RefreshClaims, TokenCheck } from '../../domain/token';
@@ -78,7 +78,8 @@ export class CachingTokenSigner implements TokenSigner {
     verify: (token: string) => TokenCheck<C>,
   ): TokenCheck<C> {
     if (this.options.maxEntries === 0 || typeof token !== 'string') return verify(token);
-    const key = createHash('sha256').update(token).digest('base64');
+    // One-shot digest: half the cost of createHash(), and no native Hash object per request.
+    const key = hash('sha256', token, 'base64');
     const now = this.options.clock.now();
     const hit = entries.get(key);
     if (hit) {
