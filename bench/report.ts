@@ -111,6 +111,8 @@ export const COMPARISONS: Comparison[] = [
   { scenario: 'verify', numerator: 'tg-mysql', denominator: 'bare-200-identity', label: '/auth/verify, tokengate mysql ÷ bare Node 200 with the same headers and body' },
   { scenario: 'bearer', numerator: 'tg-workers', denominator: 'tg-sqlite', label: 'proxied GET bearer, WORKERS=auto ÷ one worker' },
   { scenario: 'verify', numerator: 'tg-workers', denominator: 'tg-sqlite', label: '/auth/verify, WORKERS=auto ÷ one worker' },
+  { scenario: 'bearer', numerator: 'bare-proxy-workers', denominator: 'bare-proxy', label: 'bare undici proxy, one worker per core ÷ one process (what the machine allows)' },
+  { scenario: 'verify', numerator: 'bare-200-identity-workers', denominator: 'bare-200-identity', label: 'bare Node 200 with identity headers, one worker per core ÷ one process' },
 ];
 
 /** Median over rounds of req/s ratios for each comparison whose two cells ran. */

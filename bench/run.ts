@@ -14,8 +14,10 @@ function plan(s: BenchSettings): Scenario[] {
   const unknown = s.scenarios.filter((id) => !SCENARIOS.some((sc) => sc.id === id));
   if (unknown.length) throw new Error(`unknown BENCH_SCENARIOS: ${unknown.join(', ')} (known: ${SCENARIOS.map((sc) => sc.id).join(', ')})`);
   const skipMysql = (t: TargetId) => t !== 'tg-mysql' || s.mysqlUrl !== null;
-  // Bare servers are reference points: they always run with their scenario.
-  const wantedTarget = (t: TargetId) => skipMysql(t) && (t.startsWith('bare-') || s.targets.length === 0 || s.targets.includes(t));
+  // Bare servers are reference points: they always run with their scenario, and the clustered
+  // ones whenever WORKERS=auto does.
+  const reference = (t: TargetId) => t.startsWith('bare-') && (!t.endsWith('-workers') || s.targets.includes('tg-workers'));
+  const wantedTarget = (t: TargetId) => skipMysql(t) && (reference(t) || s.targets.length === 0 || s.targets.includes(t));
   return SCENARIOS.filter((sc) => s.scenarios.length === 0 || s.scenarios.includes(sc.id))
     .map((sc) => ({ ...sc, targets: sc.targets.filter(wantedTarget) }))
     .filter((sc) => sc.targets.length > 0);

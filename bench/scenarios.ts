@@ -122,7 +122,7 @@ export const SCENARIOS: Scenario[] = [
     id: 'bearer',
     label: 'proxied GET, bearer token',
     baseline: 'bare-proxy',
-    targets: ['tg-sqlite', 'tg-sqlite-nocache', 'tg-mysql', 'tg-workers'],
+    targets: ['tg-sqlite', 'tg-sqlite-nocache', 'tg-mysql', 'tg-workers', 'bare-proxy-workers'],
     load: async (ctx) => staticHeaders(PROXIED, await ctx.sessions(), (s) => ({ authorization: bearer(s.access) })),
   },
   {
@@ -136,7 +136,7 @@ export const SCENARIOS: Scenario[] = [
     id: 'verify',
     label: 'GET /auth/verify, bearer',
     baseline: 'bare-200',
-    targets: ['bare-200-identity', 'tg-sqlite', 'tg-mysql', 'tg-workers'],
+    targets: ['bare-200-identity', 'tg-sqlite', 'tg-mysql', 'tg-workers', 'bare-200-identity-workers'],
     load: async (ctx) => staticHeaders('/auth/verify', await ctx.sessions(), (s) => ({ authorization: bearer(s.access) })),
   },
   {

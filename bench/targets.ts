@@ -11,12 +11,16 @@ export const BENCH_USER = { username: 'bench', password: 'bench-password-0123' }
 /** Shared with the tokengate processes so the benchmark can mint expired access tokens. */
 export const BENCH_SECRET = `bench-secret-${randomBytes(24).toString('hex')}`;
 
-export type TargetId = 'bare-proxy' | 'bare-200' | 'bare-200-identity' | 'tg-sqlite' | 'tg-sqlite-nocache' | 'tg-mysql' | 'tg-workers';
+export type TargetId =
+  | 'bare-proxy' | 'bare-200' | 'bare-200-identity' | 'bare-proxy-workers' | 'bare-200-identity-workers'
+  | 'tg-sqlite' | 'tg-sqlite-nocache' | 'tg-mysql' | 'tg-workers';
 
 export const TARGET_LABELS: Record<TargetId, string> = {
   'bare-proxy': 'bare undici proxy',
   'bare-200': 'bare Node 200',
   'bare-200-identity': 'bare Node 200, identity headers',
+  'bare-proxy-workers': 'bare undici proxy, one cluster worker per core',
+  'bare-200-identity-workers': 'bare Node 200, identity headers, one worker per core',
   'tg-sqlite': 'tokengate sqlite',
   'tg-sqlite-nocache': 'tokengate sqlite, TOKEN_CACHE_SIZE=0',
   'tg-mysql': 'tokengate mysql',
@@ -88,6 +92,9 @@ export async function startLab(s: BenchSettings, wanted: Set<TargetId>, tokengat
     await start('bare-proxy', { name: 'bare-proxy', script: dist(s, 'bench/servers/bare-proxy.js'), env: { UPSTREAM_URL: upstream.url }, readyPath: '/', probe });
     await start('bare-200', { name: 'bare-200', script: dist(s, 'bench/servers/upstream.js'), env: { BENCH_BODY: 'empty' }, readyPath: '/', probe });
     await start('bare-200-identity', { name: 'bare-200-identity', script: dist(s, 'bench/servers/upstream.js'), env: { BENCH_BODY: 'identity' }, readyPath: '/', probe });
+    const clustered = (script: string, env: Record<string, string>) => ({ script: dist(s, 'bench/servers/cluster.js'), env: { ...env, BENCH_CLUSTER_SCRIPT: script }, readyPath: '/' });
+    await start('bare-proxy-workers', { name: 'bare-proxy-workers', ...clustered('bare-proxy.js', { UPSTREAM_URL: upstream.url }) });
+    await start('bare-200-identity-workers', { name: 'bare-200-identity-workers', ...clustered('upstream.js', { BENCH_BODY: 'identity' }) });
     const tokengate = async (id: TargetId, databaseUrl: string | null, extra: Record<string, string> = {}) => {
       if (!wanted.has(id)) return;
       const dataDir = mkdtempSync(join(tmpdir(), `tokengate-bench-${id}-`));
