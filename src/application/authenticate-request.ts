@@ -22,11 +22,11 @@ export interface PresentedTokens {
  * May be frozen and shared by every request with the same cached token: never modify one.
  */
 export interface Identity {
-  sub: string;
-  username: string;
-  roles: string[];
-  sid: string;
-  exp: number;
+  readonly sub: string;
+  readonly username: string;
+  readonly roles: readonly string[];
+  readonly sid: string;
+  readonly exp: number;
 }
 
 export interface GateResult {
@@ -157,7 +157,7 @@ function identityOf(c: AccessClaims): Identity {
   if (!Object.isFrozen(c)) return { sub: c.sub, username: c.username, roles: [...c.roles], sid: c.sid, exp: c.exp };
   let identity = sharedIdentities.get(c);
   if (!identity) {
-    identity = Object.freeze({ sub: c.sub, username: c.username, roles: Object.freeze([...c.roles]) as string[], sid: c.sid, exp: c.exp });
+    identity = Object.freeze({ sub: c.sub, username: c.username, roles: Object.freeze([...c.roles]), sid: c.sid, exp: c.exp });
     sharedIdentities.set(c, identity);
   }
   return identity;
