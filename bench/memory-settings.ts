@@ -8,11 +8,7 @@ export interface MemorySettings {
   logins: number;
   /** Idle milliseconds between the end of a load and its reading. */
   settleMs: number;
-  /** Extra environment for the tokengate process: every `BENCH_TG_<NAME>=value` as `<NAME>=value`. */
-  tokengateEnv: Record<string, string>;
 }
-
-const PASS_THROUGH = 'BENCH_TG_';
 
 function integer(name: string, fallback: number, min: number): number {
   const raw = process.env[name];
@@ -22,19 +18,16 @@ function integer(name: string, fallback: number, min: number): number {
   return value;
 }
 
-export function readMemorySettings(connections: number): MemorySettings {
+/** `tokengateEnv`: the benchmark's `BENCH_TG_*` pass-through (one worker only, here). */
+export function readMemorySettings(connections: number, tokengateEnv: Record<string, string>): MemorySettings {
   const requests = integer('BENCH_MEMORY_REQUESTS', 1_000_000, connections);
   const checkpoint = integer('BENCH_MEMORY_CHECKPOINT', 100_000, connections);
   if (checkpoint > requests) throw new Error(`BENCH_MEMORY_CHECKPOINT (${checkpoint}) must not exceed BENCH_MEMORY_REQUESTS (${requests})`);
   const logins = integer('BENCH_MEMORY_LOGINS', connections, 0);
-  const tokengateEnv: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (key.startsWith(PASS_THROUGH) && key.length > PASS_THROUGH.length && value !== undefined) tokengateEnv[key.slice(PASS_THROUGH.length)] = value;
-  }
   if (tokengateEnv.WORKERS !== undefined && tokengateEnv.WORKERS !== '1') {
     throw new Error('the memory check measures one worker: BENCH_TG_WORKERS must be unset or 1');
   }
-  return { requests, checkpoint, logins, settleMs: integer('BENCH_MEMORY_SETTLE_MS', 1000, 0), tokengateEnv };
+  return { requests, checkpoint, logins, settleMs: integer('BENCH_MEMORY_SETTLE_MS', 1000, 0) };
 }
 
 /** Where RSS is read: every multiple of `checkpoint`, and `requests` itself. */

@@ -72,13 +72,13 @@ async function drive(server: ServerProcess, tokens: string[], amount: number, co
 
 async function main(): Promise<number> {
   const s = readSettings();
-  const m = readMemorySettings(s.connections);
+  const m = readMemorySettings(s.connections, s.tokengateEnv);
   if (!existsSync(join(s.root, 'dist/src/main.js')) || !existsSync(join(s.root, 'dist/bench/memory.js'))) {
     throw new Error('build first: npm run bench:memory does (tsc -p bench/tsconfig.json)');
   }
-  const tokengateEnv = { ...DEFAULTS, ...m.tokengateEnv };
+  const tokengateEnv = { ...DEFAULTS, ...s.tokengateEnv };
   const loadStart = os.loadavg();
-  const passed = Object.entries(m.tokengateEnv).map(([k, v]) => `${k}=${v}`).join(' ');
+  const passed = Object.entries(s.tokengateEnv).map(([k, v]) => `${k}=${v}`).join(' ');
   log(`tokengate memory check: ${m.requests.toLocaleString('en-US')} proxied requests, ${s.connections} connections, ${m.logins} logins, readings every ${m.checkpoint.toLocaleString('en-US')}${passed ? `, env ${passed}` : ''}, load average ${loadStart[0]?.toFixed(2)}`);
   const lab = await startLab(s, new Set(['tg-sqlite']), tokengateEnv);
   process.once('SIGINT', () => {

@@ -42,7 +42,9 @@ async function main(): Promise<void> {
   const targets = new Set<TargetId>(scenarios.flatMap((sc) => [...sc.targets, ...(sc.baseline ? [sc.baseline] : [])]));
   const loadStart = os.loadavg();
   log(`tokengate benchmark: ${scenarios.length} scenarios, ${s.rounds} rounds of ${s.duration}s, ${s.connections} connections, load average ${loadStart[0]?.toFixed(2)}`);
-  const lab = await startLab(s, targets);
+  const passed = Object.entries(s.tokengateEnv).map(([k, v]) => `${k}=${v}`).join(' ');
+  if (passed) log(`tokengate environment added: ${passed}`);
+  const lab = await startLab(s, targets, s.tokengateEnv);
   let interrupted = false;
   process.once('SIGINT', () => {
     interrupted = true;

@@ -23,6 +23,18 @@ export interface BenchSettings {
   stormSize: number;
   /** Repository root (where dist/ lives). */
   root: string;
+  /** Extra environment for every tokengate process: each `BENCH_TG_<NAME>=value` as `<NAME>=value`. */
+  tokengateEnv: Record<string, string>;
+}
+
+const PASS_THROUGH = 'BENCH_TG_';
+
+function passedThrough(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (key.startsWith(PASS_THROUGH) && key.length > PASS_THROUGH.length && value !== undefined) env[key.slice(PASS_THROUGH.length)] = value;
+  }
+  return env;
 }
 
 function number(name: string, fallback: number, min: number): number {
@@ -54,5 +66,6 @@ export function readSettings(): BenchSettings {
     outDir: resolve(root, process.env.BENCH_OUT || 'bench-results'),
     stormSize: Math.round(number('BENCH_STORM', 200, 1)),
     root,
+    tokengateEnv: passedThrough(),
   };
 }
