@@ -70,6 +70,7 @@ export class Login {
       currentIssuedAt: now,
       previousJti: null,
       rotatedAt: null,
+      earlierSpent: [],
       createdAt: now,
       lastUsedAt: now,
       expiresAt: now + this.settings.sessionMaxLifetime * 1000,

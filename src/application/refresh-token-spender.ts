@@ -1,4 +1,4 @@
-import { classifyRefreshUse, type Session } from '../domain/session';
+import { classifyRefreshUse, earlierSpentAfterRotation, type Session } from '../domain/session';
 import { DomainError } from '../domain/errors';
 import type { RefreshClaims } from '../domain/token';
 import type { User } from '../domain/user';
@@ -67,9 +67,10 @@ export class RefreshTokenSpender {
       }
       const jti = this.issuer.newTokenId();
       const next = this.issuer.refresh(live, jti, now, now);
-      if (await this.sessions.rotate(live.id, claims.jti, { jti, issuedAt: now }, now)) {
+      const earlierSpent = earlierSpentAfterRotation(live, now, this.settings.refreshReuseGrace * 1000);
+      if (await this.sessions.rotate(live.id, claims.jti, { jti, issuedAt: now, earlierSpent }, now)) {
         this.audit.record({ type: 'refresh', userId: user.id, sessionId: live.id, ip: ctx.ip, requestId: ctx.requestId });
-        const rotated: Session = { ...live, previousJti: claims.jti, rotatedAt: now, currentJti: jti, currentIssuedAt: now, lastUsedAt: now };
+        const rotated: Session = { ...live, previousJti: claims.jti, rotatedAt: now, earlierSpent, currentJti: jti, currentIssuedAt: now, lastUsedAt: now };
         return { session: rotated, user, refresh: next, graceHit: false };
       }
     }

@@ -9,6 +9,12 @@ export interface Session {
   /** `jti` of the token the last rotation spent, honoured within the grace window. */
   previousJti: string | null;
   rotatedAt: number | null;
+  /**
+   * Tokens spent by earlier rotations that were still inside the grace window when the last
+   * rotation happened, newest first, at most {@link MAX_EARLIER_SPENT}: each is honoured until
+   * its own grace window ends, so a chain of quick rotations (parallel tabs) converges.
+   */
+  earlierSpent: readonly SpentToken[];
   createdAt: number;
   lastUsedAt: number;
   /** Absolute end (`SESSION_MAX_LIFETIME` after creation); no activity moves it. */
@@ -18,6 +24,15 @@ export interface Session {
   userAgent: string | null;
   ip: string | null;
 }
+
+/** A refresh token replaced by a rotation, and when. */
+export interface SpentToken {
+  jti: string;
+  spentAt: number;
+}
+
+/** Bound on {@link Session.earlierSpent}: rotations faster than this many per grace window lose the oldest. */
+export const MAX_EARLIER_SPENT = 8;
 
 export type RevokeReason =
   | 'logout'
@@ -56,7 +71,19 @@ export function classifyRefreshUse(
   ) {
     return 'grace';
   }
+  if (session.earlierSpent.some((t) => t.jti === jti && now - t.spentAt <= graceMs)) return 'grace';
   return 'reused';
+}
+
+/**
+ * What {@link Session.earlierSpent} becomes when the session rotates at `now`: the token the
+ * previous rotation spent joins the list, and tokens whose grace window has ended leave it.
+ */
+export function earlierSpentAfterRotation(session: Session, now: number, graceMs: number): SpentToken[] {
+  const spent = session.previousJti !== null && session.rotatedAt !== null
+    ? [{ jti: session.previousJti, spentAt: session.rotatedAt }, ...session.earlierSpent]
+    : [...session.earlierSpent];
+  return spent.filter((t) => now - t.spentAt <= graceMs).slice(0, MAX_EARLIER_SPENT);
 }
 
 /** When the session ends: its absolute limit, or sooner if its refresh token goes unused. */

@@ -87,3 +87,51 @@ describe('reuse detection revokes every session of the user (issue 4: a credenti
     await expect(h.gate({ accessToken: other.accessToken })).resolves.toMatchObject({ outcome: 'pass' });
   });
 });
+
+describe('a chain of quick rotations (parallel tabs): each spent token keeps its own grace window', () => {
+  /** A rotated to B at t0, B to C four seconds later; grace 10 s. */
+  async function chain() {
+    const h = createAppHarness({ rotation: 'always', refreshReuseGrace: 10 });
+    await h.addUser(ALICE.username, ALICE.password, [...ALICE.roles]);
+    const l = await h.login(ALICE.username, ALICE.password);
+    const t0 = h.clock.now();
+    const b = (await h.gate({ refreshToken: l.refreshToken })).reissued.refresh?.token as string;
+    h.advanceSeconds(4);
+    const c = (await h.gate({ refreshToken: b })).reissued.refresh?.token as string;
+    expect(new Set([l.refreshToken, b, c]).size).toBe(3);
+    return { h, t0, a: l.refreshToken, b, c, sessionId: l.sessionId };
+  }
+
+  it('both spent tokens converge on the newest one while their windows are open', async () => {
+    const { h, t0, a, b, c, sessionId } = await chain();
+    h.clock.set(t0 + 7_000);
+    for (const spent of [a, b, a]) {
+      const result = await h.gate({ refreshToken: spent });
+      expect(result.graceHit).toBe(true);
+      expect(result.reissued.refresh?.token).toBe(c);
+    }
+    expect((await h.session(sessionId)).revokedAt).toBeNull();
+  });
+
+  it('the older token turns token_reused when its own window ends, though the newer one is still in grace', async () => {
+    const { h, t0, a } = await chain();
+    h.clock.set(t0 + 10_001);
+    await expect(h.gate({ refreshToken: a })).rejects.toMatchObject({ code: 'token_reused' });
+  });
+
+  it('the newer spent token keeps its window after the older one has closed', async () => {
+    const { h, t0, b, c } = await chain();
+    h.clock.set(t0 + 13_000);
+    await expect(h.gate({ refreshToken: b })).resolves.toMatchObject({ graceHit: true, reissued: { refresh: { token: c } } });
+    h.clock.set(t0 + 14_001);
+    await expect(h.gate({ refreshToken: b })).rejects.toMatchObject({ code: 'token_reused' });
+  });
+
+  it('a third rotation still honours the first token inside its window', async () => {
+    const { h, t0, a, c } = await chain();
+    h.clock.set(t0 + 6_000);
+    const d = (await h.gate({ refreshToken: c })).reissued.refresh?.token as string;
+    h.clock.set(t0 + 9_000);
+    await expect(h.gate({ refreshToken: a })).resolves.toMatchObject({ graceHit: true, reissued: { refresh: { token: d } } });
+  });
+});

@@ -1,7 +1,9 @@
 import {
   accessTokenTimes,
   classifyRefreshUse,
+  earlierSpentAfterRotation,
   isSessionLive,
+  MAX_EARLIER_SPENT,
   refreshTokenTimes,
   sessionEndsAt,
   type Session,
@@ -21,6 +23,7 @@ const session = (over: Partial<Session> = {}): Session => ({
   currentIssuedAt: T0 + DAY,
   previousJti: 'jti-1',
   rotatedAt: T0 + DAY,
+  earlierSpent: [],
   createdAt: T0,
   lastUsedAt: T0 + DAY,
   expiresAt: T0 + 30 * DAY,
@@ -53,8 +56,17 @@ describe('classifyRefreshUse', () => {
     expect(classifyRefreshUse(s, 'jti-1', rotated + 1, 0)).toBe('reused');
   });
 
-  it('an older jti (spent two rotations ago) is reused, even inside the window', () => {
+  it('an older jti the session does not record is reused, even inside the window', () => {
     expect(classifyRefreshUse(s, 'jti-0', rotated + 1, GRACE)).toBe('reused');
+  });
+
+  it('a jti spent two rotations ago is grace until its own window ends, then reused', () => {
+    // jti-0 was spent 4 s before jti-1 was: its window ends 4 s before jti-1's does.
+    const chain = session({ earlierSpent: [{ jti: 'jti-0', spentAt: rotated - 4 * SECOND }] });
+    expect(classifyRefreshUse(chain, 'jti-0', rotated + GRACE - 4 * SECOND, GRACE)).toBe('grace');
+    expect(classifyRefreshUse(chain, 'jti-0', rotated + GRACE - 4 * SECOND + 1, GRACE)).toBe('reused');
+    expect(classifyRefreshUse(chain, 'jti-1', rotated + GRACE - 4 * SECOND + 1, GRACE)).toBe('grace');
+    expect(classifyRefreshUse(chain, 'jti-9', rotated + 1, GRACE)).toBe('reused');
   });
 
   it('an unknown jti of a never-rotated session is reused', () => {
@@ -149,5 +161,35 @@ describe('refreshTokenTimes / accessTokenTimes', () => {
 
   it('access: deterministic', () => {
     expect(accessTokenTimes(s, T0 + 12345, 900)).toEqual(accessTokenTimes(s, T0 + 12345, 900));
+  });
+});
+
+describe('earlierSpentAfterRotation', () => {
+  const rotated = T0 + DAY;
+
+  it('a never-rotated session has nothing spent', () => {
+    expect(earlierSpentAfterRotation(session({ previousJti: null, rotatedAt: null }), rotated, GRACE)).toEqual([]);
+  });
+
+  it('the token the last rotation spent joins, newest first, while its window is open', () => {
+    const s = session({ earlierSpent: [{ jti: 'jti-0', spentAt: rotated - 3 * SECOND }] });
+    expect(earlierSpentAfterRotation(s, rotated + 5 * SECOND, GRACE)).toEqual([
+      { jti: 'jti-1', spentAt: rotated },
+      { jti: 'jti-0', spentAt: rotated - 3 * SECOND },
+    ]);
+  });
+
+  it('tokens whose window has ended leave (the previous one too)', () => {
+    const s = session({ earlierSpent: [{ jti: 'jti-0', spentAt: rotated - 3 * SECOND }] });
+    expect(earlierSpentAfterRotation(s, rotated + 8 * SECOND, GRACE)).toEqual([{ jti: 'jti-1', spentAt: rotated }]);
+    expect(earlierSpentAfterRotation(s, rotated + GRACE + 1, GRACE)).toEqual([]);
+  });
+
+  it(`keeps at most ${MAX_EARLIER_SPENT}, dropping the oldest`, () => {
+    const earlier = Array.from({ length: MAX_EARLIER_SPENT }, (_, i) => ({ jti: `old-${i}`, spentAt: rotated - (i + 1) }));
+    const next = earlierSpentAfterRotation(session({ earlierSpent: earlier }), rotated + 1, GRACE);
+    expect(next).toHaveLength(MAX_EARLIER_SPENT);
+    expect(next[0]).toEqual({ jti: 'jti-1', spentAt: rotated });
+    expect(next.map((t) => t.jti)).not.toContain(`old-${MAX_EARLIER_SPENT - 1}`);
   });
 });

@@ -4,6 +4,8 @@ import type { RevokeReason, Session } from '../../domain/session';
 import { clampSessionFields } from './session-limits';
 import { fromSessionRow, toSessionRow, type SessionRow } from './session-rows';
 import { guardStorage } from './storage-errors';
+import { encodeSpentTokens } from './spent-tokens-text';
+import type { RotationNext } from '../../domain/ports/session-repository';
 
 /** {@link SessionRepository} on SQLite or MySQL; every write is one conditional statement. */
 export class KnexSessionRepository implements SessionRepository {
@@ -27,7 +29,7 @@ export class KnexSessionRepository implements SessionRepository {
   }
 
   /** One compare-and-set UPDATE: of concurrent callers with the same `expectedJti`, one wins. */
-  rotate(id: string, expectedJti: string, next: { jti: string; issuedAt: number }, now: number): Promise<boolean> {
+  rotate(id: string, expectedJti: string, next: RotationNext, now: number): Promise<boolean> {
     return guardStorage(async () => {
       const changed = await this.table()
         .where('id', id)
@@ -38,6 +40,7 @@ export class KnexSessionRepository implements SessionRepository {
           current_jti: next.jti,
           current_issued_at: next.issuedAt,
           rotated_at: now,
+          earlier_spent: encodeSpentTokens(next.earlierSpent),
           last_used_at: now,
         });
       return changed === 1;

@@ -1,4 +1,4 @@
-import type { SessionRepository } from '../../domain/ports/session-repository';
+import type { RotationNext, SessionRepository } from '../../domain/ports/session-repository';
 import type { RevokeReason, Session } from '../../domain/session';
 import { clampSessionFields } from './session-limits';
 
@@ -22,7 +22,7 @@ export class MemorySessionRepository implements SessionRepository {
     return session ? { ...session } : null;
   }
 
-  async rotate(id: string, expectedJti: string, next: { jti: string; issuedAt: number }, now: number): Promise<boolean> {
+  async rotate(id: string, expectedJti: string, next: RotationNext, now: number): Promise<boolean> {
     const session = this.sessions.get(id);
     if (!session || session.revokedAt !== null || session.currentJti !== expectedJti) return false;
     this.sessions.set(id, {
@@ -31,6 +31,7 @@ export class MemorySessionRepository implements SessionRepository {
       currentJti: next.jti,
       currentIssuedAt: next.issuedAt,
       rotatedAt: now,
+      earlierSpent: (next.earlierSpent ?? []).map((t) => ({ ...t })),
       lastUsedAt: now,
     });
     return true;

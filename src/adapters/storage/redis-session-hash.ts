@@ -1,4 +1,5 @@
 import type { RevokeReason, Session } from '../../domain/session';
+import { decodeSpentTokens, encodeSpentTokens } from './spent-tokens-text';
 
 /**
  * A session as a Redis hash: one field per {@link Session} property but `id` (it is in the
@@ -23,6 +24,8 @@ export function toHashArgs(session: Session): string[] {
     const value = session[field];
     if (value !== null) args.push(field, String(value));
   }
+  const earlierSpent = encodeSpentTokens(session.earlierSpent);
+  if (earlierSpent !== null) args.push('earlierSpent', earlierSpent);
   return args;
 }
 
@@ -49,6 +52,7 @@ export function fromSessionHash(id: string, hash: SessionHash): Session | null {
     currentIssuedAt: Number(required('currentIssuedAt')),
     previousJti: hash.previousJti ?? null,
     rotatedAt: optionalNumber('rotatedAt'),
+    earlierSpent: decodeSpentTokens(hash.earlierSpent),
     createdAt: Number(required('createdAt')),
     lastUsedAt: Number(required('lastUsedAt')),
     expiresAt: Number(required('expiresAt')),

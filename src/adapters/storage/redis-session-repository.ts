@@ -1,10 +1,11 @@
 import type { Redis } from 'ioredis';
-import type { SessionRepository } from '../../domain/ports/session-repository';
+import type { RotationNext, SessionRepository } from '../../domain/ports/session-repository';
 import type { RevokeReason, Session } from '../../domain/session';
 import { guardRedis } from './redis-errors';
 import { fromSessionHash, hashFromPairs, toHashArgs } from './redis-session-hash';
 import { withSessionScripts, type SessionScripts } from './redis-session-scripts';
 import { clampSessionFields } from './session-limits';
+import { encodeSpentTokens } from './spent-tokens-text';
 
 export interface RedisSessionOptions {
   /** Prepended to every key (default `tokengate:`), so several gateways can share a database. */
@@ -80,9 +81,9 @@ export class RedisSessionRepository implements SessionRepository {
     return fromSessionHash(id, hash);
   }
 
-  async rotate(id: string, expectedJti: string, next: { jti: string; issuedAt: number }, now: number): Promise<boolean> {
+  async rotate(id: string, expectedJti: string, next: RotationNext, now: number): Promise<boolean> {
     const won = await guardRedis(() =>
-      this.redis.tgSessionRotate(this.sessionKey(id), expectedJti, next.jti, next.issuedAt, now),
+      this.redis.tgSessionRotate(this.sessionKey(id), expectedJti, next.jti, next.issuedAt, now, encodeSpentTokens(next.earlierSpent) ?? ''),
     );
     return won === 1;
   }

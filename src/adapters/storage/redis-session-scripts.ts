@@ -42,12 +42,20 @@ end
 return 1
 `;
 
-/** The compare-and-set of SPEC §3. KEYS: session hash. ARGV: expectedJti, nextJti, issuedAt, now. */
+/**
+ * The compare-and-set of SPEC §3. KEYS: session hash.
+ * ARGV: expectedJti, nextJti, issuedAt, now, earlierSpent (JSON text, '' for none).
+ */
 const ROTATE = `
 local s = redis.call('HMGET', KEYS[1], 'currentJti', 'revokedAt')
 if not s[1] or s[2] or s[1] ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'previousJti', ARGV[1], 'currentJti', ARGV[2],
   'currentIssuedAt', ARGV[3], 'rotatedAt', ARGV[4], 'lastUsedAt', ARGV[4])
+if ARGV[5] == '' then
+  redis.call('HDEL', KEYS[1], 'earlierSpent')
+else
+  redis.call('HSET', KEYS[1], 'earlierSpent', ARGV[5])
+end
 return 1
 `;
 
@@ -104,7 +112,7 @@ type Arg = string | number;
 /** The scripts as typed client methods (ioredis adds them at run time). */
 export interface SessionScripts {
   tgSessionCreate(session: string, user: string, revoked: string, ...args: Arg[]): Promise<number>;
-  tgSessionRotate(session: string, expectedJti: string, nextJti: string, issuedAt: Arg, now: Arg): Promise<number>;
+  tgSessionRotate(session: string, expectedJti: string, nextJti: string, issuedAt: Arg, now: Arg, earlierSpent: string): Promise<number>;
   tgSessionTouch(session: string, now: Arg): Promise<number>;
   tgSessionRevoke(session: string, revoked: string, ...args: Arg[]): Promise<number>;
   tgSessionRevokeAll(user: string, revoked: string, ...args: Arg[]): Promise<string[]>;

@@ -1,4 +1,5 @@
 import type { RevokeReason, Session } from '../../domain/session';
+import { decodeSpentTokens, encodeSpentTokens } from './spent-tokens-text';
 
 /** A `sessions` row. BIGINT columns may come back as strings from some drivers. */
 export interface SessionRow {
@@ -8,6 +9,8 @@ export interface SessionRow {
   current_issued_at: number | string;
   previous_jti: string | null;
   rotated_at: number | string | null;
+  /** JSON text; absent on rows read before migration 003 ran. */
+  earlier_spent?: string | null;
   created_at: number | string;
   last_used_at: number | string;
   expires_at: number | string;
@@ -28,6 +31,7 @@ export function toSessionRow(s: Session): SessionRow {
     current_issued_at: s.currentIssuedAt,
     previous_jti: s.previousJti,
     rotated_at: s.rotatedAt,
+    earlier_spent: encodeSpentTokens(s.earlierSpent),
     created_at: s.createdAt,
     last_used_at: s.lastUsedAt,
     expires_at: s.expiresAt,
@@ -46,6 +50,7 @@ export function fromSessionRow(r: SessionRow): Session {
     currentIssuedAt: Number(r.current_issued_at),
     previousJti: r.previous_jti,
     rotatedAt: optionalNumber(r.rotated_at),
+    earlierSpent: decodeSpentTokens(r.earlier_spent),
     createdAt: Number(r.created_at),
     lastUsedAt: Number(r.last_used_at),
     expiresAt: Number(r.expires_at),

@@ -1,4 +1,11 @@
-import type { RevokeReason, Session } from '../session';
+import type { RevokeReason, Session, SpentToken } from '../session';
+
+/** The refresh token a rotation makes current, and the spent tokens still in grace. */
+export interface RotationNext {
+  jti: string;
+  issuedAt: number;
+  earlierSpent?: readonly SpentToken[];
+}
 
 /**
  * Sessions and their refresh-token family. Times are milliseconds since the epoch.
@@ -12,9 +19,10 @@ export interface SessionRepository {
   /**
    * Atomic compare-and-set: only if the session is not revoked and its current jti is
    * `expectedJti`, makes `expectedJti` the previous one (rotated at `now`), `next` the
-   * current one, and marks the session used at `now`. True when this call won.
+   * current one, stores `next.earlierSpent` (none when absent) as the session's
+   * `earlierSpent`, and marks the session used at `now`. True when this call won.
    */
-  rotate(id: string, expectedJti: string, next: { jti: string; issuedAt: number }, now: number): Promise<boolean>;
+  rotate(id: string, expectedJti: string, next: RotationNext, now: number): Promise<boolean>;
   /** Marks the session used at `now` (no-op when unknown or revoked). */
   touch(id: string, now: number): Promise<void>;
   /** Revokes one session; true when it was not revoked before. */

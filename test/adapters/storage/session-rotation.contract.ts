@@ -32,6 +32,28 @@ export function sessionRotationContract(repository: () => SessionRepository): vo
       expect(await repo.findById(session.id)).toMatchObject({ currentJti: 'jti-c', previousJti: 'jti-b', rotatedAt: T0 + 3 });
     });
 
+    it('stores the earlier spent tokens it is given, replaces them at the next rotation, and clears them when given none', async () => {
+      const session = aSession({ currentJti: 'jti-a' });
+      await repo.create(session);
+      const spent = [{ jti: 'jti-0', spentAt: T0 + 5 }, { jti: 'jti-minus-1', spentAt: T0 + 1 }];
+      expect(await repo.rotate(session.id, 'jti-a', { jti: 'jti-b', issuedAt: T0 + 10, earlierSpent: spent }, T0 + 10)).toBe(true);
+      expect(await repo.findById(session.id)).toMatchObject({ currentJti: 'jti-b', previousJti: 'jti-a', earlierSpent: spent });
+      const next = [{ jti: 'jti-a', spentAt: T0 + 10 }];
+      expect(await repo.rotate(session.id, 'jti-b', { jti: 'jti-c', issuedAt: T0 + 20, earlierSpent: next }, T0 + 20)).toBe(true);
+      expect((await repo.findById(session.id))?.earlierSpent).toStrictEqual(next);
+      expect(await repo.rotate(session.id, 'jti-c', { jti: 'jti-d', issuedAt: T0 + 30 }, T0 + 30)).toBe(true);
+      expect((await repo.findById(session.id))?.earlierSpent).toStrictEqual([]);
+    });
+
+    it('a lost compare-and-set leaves the earlier spent tokens as they were', async () => {
+      const spent = [{ jti: 'jti-0', spentAt: T0 + 5 }];
+      const session = aSession({ currentJti: 'jti-a' });
+      await repo.create(session);
+      await repo.rotate(session.id, 'jti-a', { jti: 'jti-b', issuedAt: T0 + 10, earlierSpent: spent }, T0 + 10);
+      expect(await repo.rotate(session.id, 'jti-a', { jti: 'jti-x', issuedAt: T0 + 11, earlierSpent: [] }, T0 + 11)).toBe(false);
+      expect((await repo.findById(session.id))?.earlierSpent).toStrictEqual(spent);
+    });
+
     it('is false and changes nothing when the expected jti is not the current one', async () => {
       const session = aSession({ currentJti: 'jti-a' });
       await repo.create(session);

@@ -26,6 +26,7 @@ export function aSession(overrides: Partial<Session> = {}): Session {
     currentIssuedAt: T0,
     previousJti: null,
     rotatedAt: null,
+    earlierSpent: [],
     createdAt: T0,
     lastUsedAt: T0,
     expiresAt: T0 + 30 * DAY,

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import * as createUsers from './001-create-users';
 import * as createSessions from './002-create-sessions';
+import * as addEarlierSpent from './003-add-earlier-spent';
 
 export interface NamedMigration {
   /** Recorded in `knex_migrations`: never rename one that has shipped. */
@@ -11,6 +12,7 @@ export interface NamedMigration {
 const MIGRATIONS: readonly NamedMigration[] = [
   { name: '001_create_users', migration: createUsers },
   { name: '002_create_sessions', migration: createSessions },
+  { name: '003_add_earlier_spent', migration: addEarlierSpent },
 ];
 
 /**
