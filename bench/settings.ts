@@ -55,9 +55,9 @@ export function readSettings(): BenchSettings {
   const root = resolve(__dirname, '../..');
   const mysql = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
   return {
-    duration: number('BENCH_DURATION', 4, 1),
+    duration: number('BENCH_DURATION', 3, 1),
     warmup: number('BENCH_WARMUP', 1, 0),
-    rounds: Math.round(number('BENCH_ROUNDS', 3, 1)),
+    rounds: Math.round(number('BENCH_ROUNDS', 5, 1)),
     connections: Math.round(number('BENCH_CONNECTIONS', 50, 1)),
     mysqlUrl: mysql === '' || mysql === 'off' ? null : mysql,
     scenarios: list('BENCH_SCENARIOS'),
