@@ -41,6 +41,7 @@ import { Argon2PasswordHasher } from './adapters/security/argon2-password-hasher
 import { JwtTokenSigner } from './adapters/security/jwt-token-signer';
 import { CachingTokenSigner } from './adapters/security/caching-token-signer';
 import { openStorage, type Storage } from './adapters/storage/open-storage';
+import { knexLog } from './adapters/storage/knex-log';
 import { RandomIdGenerator } from './adapters/system/random-id-generator';
 import { SystemClock } from './adapters/system/system-clock';
 import { FlexibleLoginThrottle } from './adapters/throttle/flexible-login-throttle';
@@ -144,15 +145,19 @@ export interface Composition {
 /** config → storage (migrated) → container → app, with the revocation list polling. */
 export async function compose(config: Config, options: ComposeOptions = {}): Promise<Composition> {
   const routes = config.routesFile ? loadRoutesFile(config.routesFile) : [];
+  // Made first, so that the storage drivers log through it too.
+  const logger = options.logger ?? createLogger(config, options.logToStderr ? pino.destination(2) : undefined);
+  const driverLog = knexLog(logger);
   const storage = await openStorage(config.databaseUrl, {
+    driverLog,
     dataDir: config.dataDir,
     poolMax: config.databasePoolMax,
     sessionStoreUrl: config.sessionStoreUrl ?? undefined,
     sessionStore: { revocationRetentionMs: Math.max(86_400_000, 2 * (config.accessTokenTtl + config.clockSkew) * 1000) },
   });
   await storage.migrate();
-  const counters = await openLoginThrottle(config.loginRateLimit, config.databaseUrl, { redisUrl: config.sessionStoreUrl ?? undefined });
-  const container = createContainer(config, storage, { ...options, throttle: counters.throttle });
+  const counters = await openLoginThrottle(config.loginRateLimit, config.databaseUrl, { redisUrl: config.sessionStoreUrl ?? undefined, driverLog });
+  const container = createContainer(config, storage, { ...options, logger, throttle: counters.throttle });
   const revocations = container.get(TYPES.Revocations);
   await revocations.start();
   const upstreams = await resolveUpstreams(config, routes);

@@ -16,12 +16,16 @@ export function knexConfigFromUrl(url: string, options: KnexConfigOptions = {}):
   return knexConfigFromTarget(parseDatabaseUrl(url, options.dataDir));
 }
 
-/** Knex settings for a parsed `DATABASE_URL`; `poolMax` bounds MySQL connections (default 10). */
-export function knexConfigFromTarget(target: DatabaseTarget, options: { poolMax?: number } = {}): Knex.Config {
+/**
+ * Knex settings for a parsed `DATABASE_URL`; `poolMax` bounds MySQL connections (default 10);
+ * `log` receives Knex's own messages (its default prints them with `console.log`).
+ */
+export function knexConfigFromTarget(target: DatabaseTarget, options: { poolMax?: number; log?: Knex.Logger } = {}): Knex.Config {
   const migrations: Knex.MigratorConfig = { migrationSource, tableName: 'knex_migrations' };
+  const log = options.log ? { log: options.log } : {};
   switch (target.kind) {
     case 'sqlite':
-      return sqliteConfig(target.filename, migrations);
+      return { ...sqliteConfig(target.filename, migrations), ...log };
     case 'mysql':
       return {
         client: 'mysql2',
@@ -43,6 +47,7 @@ export function knexConfigFromTarget(target: DatabaseTarget, options: { poolMax?
         // Longer than connectTimeout, so the driver's own error (not a pool timeout) surfaces.
         acquireConnectionTimeout: MYSQL_CONNECT_TIMEOUT_MS * 2,
         migrations,
+        ...log,
       };
     case 'memory':
       throw new Error('DATABASE_URL memory: is in-process and has no Knex configuration');

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { knex } from 'knex';
+import { knex, type Knex } from 'knex';
 import type { SessionRepository } from '../../domain/ports/session-repository';
 import type { UserRepository } from '../../domain/ports/user-repository';
 import { describeTarget, parseDatabaseUrl, SQLITE_IN_MEMORY } from './database-url';
@@ -34,6 +34,8 @@ export interface OpenStorageOptions {
   sessionStore?: RedisSessionStoreOptions;
   /** Most MySQL connections (`DATABASE_POOL_MAX`); SQLite always uses one. */
   poolMax?: number;
+  /** Where Knex's own messages go (`knexLog`); Knex prints them with `console.log` otherwise. */
+  driverLog?: Knex.Logger;
 }
 
 /**
@@ -44,7 +46,7 @@ export interface OpenStorageOptions {
  */
 export async function openStorage(databaseUrl: string, options: OpenStorageOptions = {}): Promise<Storage> {
   const redisTarget = options.sessionStoreUrl ? parseRedisUrl(options.sessionStoreUrl) : null;
-  const storage = await openDatabase(databaseUrl, options.dataDir, options.poolMax);
+  const storage = await openDatabase(databaseUrl, options);
   if (!redisTarget) return storage;
   const store = openRedisSessionStore(redisTarget, options.sessionStore);
   return {
@@ -59,8 +61,8 @@ export async function openStorage(databaseUrl: string, options: OpenStorageOptio
   };
 }
 
-async function openDatabase(databaseUrl: string, dataDir: string | undefined, poolMax: number | undefined): Promise<Storage> {
-  const target = parseDatabaseUrl(databaseUrl, dataDir);
+async function openDatabase(databaseUrl: string, options: OpenStorageOptions): Promise<Storage> {
+  const target = parseDatabaseUrl(databaseUrl, options.dataDir);
   const description = describeTarget(target);
   if (target.kind === 'memory') {
     return {
@@ -75,7 +77,7 @@ async function openDatabase(databaseUrl: string, dataDir: string | undefined, po
   if (target.kind === 'sqlite' && target.filename !== SQLITE_IN_MEMORY) {
     await mkdir(path.dirname(target.filename), { recursive: true });
   }
-  const db = knex(knexConfigFromTarget(target, { poolMax }));
+  const db = knex(knexConfigFromTarget(target, { poolMax: options.poolMax, log: options.driverLog }));
   return {
     kind: target.kind,
     description,

@@ -26,6 +26,8 @@ export interface OpenLoginThrottleOptions extends Pick<FlexibleLoginThrottleOpti
   redisUrl?: string;
   /** Key prefix in Redis (tests isolate themselves with it). */
   redisPrefix?: string;
+  /** Where the counters' own Knex sends its messages (`knexLog`). */
+  driverLog?: Knex.Logger;
 }
 
 /**
@@ -51,7 +53,7 @@ export async function openLoginThrottle(
     return { throttle: new FlexibleLoginThrottle(limits, options), store: 'memory', close: async () => {} };
   }
   const owned = options.db === undefined;
-  const db = options.db ?? knex({ ...knexConfigFromTarget(target), pool: { min: 0, max: POOL_MAX } });
+  const db = options.db ?? knex({ ...knexConfigFromTarget(target, { log: options.driverLog }), pool: { min: 0, max: POOL_MAX } });
   const close = async (): Promise<void> => {
     if (owned) await db.destroy();
   };
