@@ -60,12 +60,16 @@ export interface ComposeOptions {
   throttle?: LoginThrottle;
 }
 
+/** The caller's logger, else one made from config (on stderr when the CLI keeps stdout). */
+const loggerOf = (config: Config, options: ComposeOptions): Logger =>
+  options.logger ?? createLogger(config, options.logToStderr ? pino.destination(2) : undefined);
+
 /** Binds every port to its adapter from validated config. Nothing runs until a `get`. */
 export function createContainer(config: Config, storage: Storage, options: ComposeOptions = {}): Container {
   const c = new Container({ defaultScope: 'Singleton' });
   const T = TYPES;
   c.bind(T.Config).toConstantValue(config);
-  c.bind(T.Logger).toConstantValue(options.logger ?? createLogger(config, options.logToStderr ? pino.destination(2) : undefined));
+  c.bind(T.Logger).toConstantValue(loggerOf(config, options));
   c.bind(T.Storage).toConstantValue(storage);
   c.bind(T.Users).toConstantValue(storage.users);
   c.bind(T.Sessions).toConstantValue(storage.sessions);
@@ -146,7 +150,7 @@ export interface Composition {
 export async function compose(config: Config, options: ComposeOptions = {}): Promise<Composition> {
   const routes = config.routesFile ? loadRoutesFile(config.routesFile) : [];
   // Made first, so that the storage drivers log through it too.
-  const logger = options.logger ?? createLogger(config, options.logToStderr ? pino.destination(2) : undefined);
+  const logger = loggerOf(config, options);
   const driverLog = knexLog(logger);
   const storage = await openStorage(config.databaseUrl, {
     driverLog,
