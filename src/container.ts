@@ -19,6 +19,7 @@ import { runAdminCommand, USAGE, UsageError, type AdminDeps } from './adapters/c
 import { ensureDemoUser, logStartup } from './adapters/cli/first-run';
 import { buildApp, ownsPathFor } from './adapters/http/app';
 import { fastVerify } from './adapters/http/fast-verify';
+import { answerClientError } from './adapters/http/client-error';
 import { withHotPath, type FastHandler } from './adapters/http/hot-path';
 import { fastProxy } from './adapters/proxy/fast-proxy';
 import { GatewayMetrics } from './adapters/metrics/gateway-metrics';
@@ -139,6 +140,8 @@ export interface Composition {
   fast: FastHandler[];
   /** Where proxied requests go, for the startup log. */
   upstream: string;
+  /** The HTTP server's `clientError` listener (requests Node's parser refuses). */
+  clientError: typeof answerClientError;
   /** The HTTP server's `upgrade` listener (WebSockets through the proxy). */
   upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   /** Starts a shutdown: `/readyz` answers 503 from now on and WebSockets close with 1001. */
@@ -204,6 +207,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     fast,
     upstream: upstreams.description,
     upgrade: (req, socket, head) => void upgrade(req, socket, head),
+    clientError: answerClientError,
     drain: () => {
       draining = true;
       registry.closeAll();

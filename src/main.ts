@@ -9,6 +9,7 @@ export async function serve(config: Config): Promise<http.Server> {
   const demoPassword = await seedDemoUser(comp);
   const server = http.createServer(comp.handler);
   server.on('upgrade', comp.upgrade);
+  server.on('clientError', comp.clientError);
   server.headersTimeout = 30_000;
   server.requestTimeout = 300_000;
   server.keepAliveTimeout = 65_000;

@@ -8,6 +8,7 @@ import { errorMiddleware } from './error-middleware';
 import { requestIdMiddleware } from './request-context';
 import { recordRequest } from './request-log';
 import { SYSTEM_PATHS, systemRouter } from './system-routes';
+import { canonicalPath, type CanonicalPath } from '../admission/canonical-path';
 
 /** 405 with `Allow` when a router knows the path under another method; else null. */
 function allowedMethods(routers: Router[], ctx: Context): string[] | null {
@@ -18,10 +19,20 @@ function allowedMethods(routers: Router[], ctx: Context): string[] | null {
   return allow.size > 0 ? [...allow] : null;
 }
 
-/** Whether tokengate answers a path itself (auth endpoints, health, metrics, JWKS) rather than proxying it. */
-export function ownsPathFor(prefix: string): (path: string) => boolean {
+/** Whether tokengate answers a canonical key itself (auth endpoints, health, metrics, JWKS) rather than proxying it. */
+export function ownsPathFor(prefix: string): (key: string) => boolean {
   const system = new Set(SYSTEM_PATHS);
-  return (path) => path === prefix || path.startsWith(`${prefix}/`) || system.has(path);
+  const own = prefix.toLowerCase();
+  return (key) => key === own || key.startsWith(`${own}/`) || system.has(key);
+}
+
+/** The canonical path of a target, or null when it has none (the proxy then refuses it). */
+function canonicalOrNull(target: string): CanonicalPath | null {
+  try {
+    return canonicalPath(target);
+  } catch {
+    return null;
+  }
 }
 
 /** The Koa application: auth endpoints, health, and the fallback (the reverse proxy). */
@@ -37,7 +48,11 @@ export function buildApp(deps: HttpDeps): Koa {
   app.use(requestIdMiddleware());
   app.use(async (ctx: Context, next: Next) => {
     const started = performance.now();
-    const own = ownsPath(ctx.path);
+    const canonical = canonicalOrNull(ctx.url);
+    // A path with no canonical form is still ours when it is spelled under our prefix (404 there, 400 elsewhere).
+    const own = ownsPath(canonical ? canonical.key : ctx.path.toLowerCase());
+    // Tokengate's own routes see the one canonical spelling (`/auth//me`, `/auth#x`).
+    if (own && canonical && ctx.path !== canonical.path) ctx.path = canonical.path;
     ctx.state.ownPath = own;
     await next();
     if (own) {

@@ -10,10 +10,11 @@ import { recordRequest } from '../http/request-log';
 import { tokensFromRequest } from '../http/token-source';
 import { forward, type ProxyDeps } from './proxy-middleware';
 import type { RouteMatch } from './route-table';
+import { canonicalPath, type CanonicalPath } from '../admission/canonical-path';
 
 export interface FastProxyOptions {
-  /** Paths tokengate answers itself (auth prefix, health, metrics, JWKS): never proxied here. */
-  ownsPath(path: string): boolean;
+  /** Canonical keys tokengate answers itself (auth prefix, health, metrics, JWKS): never proxied here. */
+  ownsPath(key: string): boolean;
   /** `TRUST_PROXY`, for `X-Forwarded-For/-Proto/-Host` as Koa reads them. */
   trustProxy: number;
 }
@@ -32,8 +33,14 @@ export function fastProxy(deps: ProxyDeps, options: FastProxyOptions): FastHandl
 
   /** The route and identity when this request may go fast; `forbidden` when it lacks a role. */
   const decide = (req: IncomingMessage): { match: RouteMatch; identity: Identity | null; refused?: DomainError } | null => {
-    const url = new URL(req.url as string, 'http://gateway.invalid');
-    const match = deps.routes.match(url.pathname, url.search);
+    let url: CanonicalPath;
+    try {
+      url = canonicalPath(req.url as string);
+    } catch {
+      return null; // Koa refuses it
+    }
+    if (options.ownsPath(url.key)) return null;
+    const match = deps.routes.match(url);
     if (!match) return null;
     if (match.route.public) return { match, identity: null };
     const tokens = tokensFromRequest(req, names);
@@ -48,7 +55,6 @@ export function fastProxy(deps: ProxyDeps, options: FastProxyOptions): FastHandl
   };
 
   return (req, res, path) => {
-    if (options.ownsPath(path)) return false;
     const started = performance.now();
     const decided = decide(req);
     if (!decided) return false;

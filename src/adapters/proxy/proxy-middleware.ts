@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ClientAddress } from '../http/client-address';
 import type { Context, Middleware } from 'koa';
 import type { Logger } from 'pino';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { canonicalPath, PathRefused, type CanonicalPath } from '../admission/canonical-path';
 import { DomainError, isDomainError } from '../../domain/errors';
 import type { AuthenticateRequest, Identity } from '../../application/authenticate-request';
 import type { TokenCookies } from '../http/cookies';
@@ -46,8 +47,8 @@ function wantsLoginPage(ctx: Context): boolean {
 export function proxyMiddleware(deps: ProxyDeps): Middleware {
   const { settings } = deps;
   return async (ctx: Context) => {
-    const url = new URL(ctx.url, 'http://gateway.invalid');
-    const match = deps.routes.match(url.pathname, url.search);
+    const url = canonicalOrRefuse(ctx.url);
+    const match = deps.routes.match(url);
     if (!match) throw new DomainError('not_found', 'no route for this path');
     let identity: Identity | null = null;
     if (!match.route.public) {
@@ -55,7 +56,7 @@ export function proxyMiddleware(deps: ProxyDeps): Middleware {
         identity = await runGate(ctx, deps.gate, deps.cookies, settings.corsOrigins);
       } catch (e) {
         if (isDomainError(e) && e.code !== 'forbidden' && e.code !== 'service_unavailable' && wantsLoginPage(ctx)) {
-          ctx.redirect(`${settings.authPrefix}/login?rd=${encodeURIComponent(url.pathname + url.search)}`);
+          ctx.redirect(`${settings.authPrefix}/login?rd=${encodeURIComponent(url.path + url.search)}`);
           return;
         }
         throw e;
@@ -79,6 +80,16 @@ export function proxyMiddleware(deps: ProxyDeps): Middleware {
       },
     }, match, identity, deps);
   };
+}
+
+/** The canonical path of a request target, or 400 `invalid_request` (SPEC §5). */
+export function canonicalOrRefuse(target: string): CanonicalPath {
+  try {
+    return canonicalPath(target);
+  } catch (e) {
+    if (e instanceof PathRefused) throw new DomainError('invalid_request', e.message);
+    throw e;
+  }
 }
 
 /** One proxied request, from Koa or from the fast path: what forwarding needs to know. */
@@ -118,11 +129,13 @@ export async function forward(ex: Exchange, match: RouteMatch, identity: Identit
   let upstream: Dispatcher.ResponseData;
   const started = performance.now();
   try {
-    upstream = await request(new URL(match.upstreamPath, match.route.upstream.origin), {
+    // The origin comes only from the route; the client's path is only ever a path (SPEC §5).
+    upstream = await deps.dispatcher.request({
+      origin: match.route.upstream.origin,
+      path: match.upstreamPath,
       method: req.method as Dispatcher.HttpMethod,
       headers,
       body: hasBody ? req : null,
-      dispatcher: deps.dispatcher,
       headersTimeout: settings.upstreamTimeoutMs,
       bodyTimeout: settings.upstreamTimeoutMs,
     });

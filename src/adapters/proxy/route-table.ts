@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { canonicalPath, type CanonicalPath } from '../admission/canonical-path';
 
 /** One upstream a path prefix leads to (SPEC §5). */
 export interface Route {
   /** Normalized: starts with `/`, no trailing `/` except the root route. */
   prefix: string;
+  /** What a request's canonical key is compared with: the prefix's own key (lower case, no `;params`). */
+  key: string;
   upstream: URL;
   public: boolean;
   stripPrefix: boolean;
@@ -15,7 +18,7 @@ export interface Route {
 
 export interface RouteMatch {
   route: Route;
-  /** Path and query to request from the upstream. */
+  /** Path and query to request from the upstream: always starts with a single `/`. */
   upstreamPath: string;
 }
 
@@ -30,6 +33,15 @@ const routeSchema = z.object({
 const fileSchema = z.object({ routes: z.array(routeSchema) }).strict();
 
 const normalizePrefix = (p: string): string => (p.length > 1 ? p.replace(/\/+$/, '') || '/' : p);
+
+/** The key a prefix is matched by, as requests' paths are (SPEC §5); a prefix with no canonical path is refused. */
+function prefixKey(prefix: string): string {
+  try {
+    return normalizePrefix(canonicalPath(prefix).key);
+  } catch (e) {
+    throw new Error(`ROUTES_FILE: prefix "${prefix}": ${(e as Error).message}`);
+  }
+}
 
 /** Reads and validates `ROUTES_FILE` (JSON, or YAML for `.yaml`/`.yml`); one clear line on error. */
 export function loadRoutesFile(path: string): Route[] {
@@ -53,6 +65,7 @@ export function loadRoutesFile(path: string): Route[] {
   }
   return parsed.data.routes.map((r) => ({
     prefix: normalizePrefix(r.prefix),
+    key: prefixKey(r.prefix),
     upstream: new URL(r.upstream),
     public: r.public,
     stripPrefix: r.stripPrefix,
@@ -65,9 +78,9 @@ export class RouteTable {
   private readonly routes: Route[];
 
   constructor(routes: Route[], defaultUpstream: URL | null) {
-    this.routes = [...routes].sort((a, b) => b.prefix.length - a.prefix.length);
+    this.routes = [...routes].sort((a, b) => b.key.length - a.key.length);
     if (defaultUpstream && !this.routes.some((r) => r.prefix === '/')) {
-      this.routes.push({ prefix: '/', upstream: defaultUpstream, public: false, stripPrefix: false, roles: null });
+      this.routes.push({ prefix: '/', key: '/', upstream: defaultUpstream, public: false, stripPrefix: false, roles: null });
     }
   }
 
@@ -75,16 +88,22 @@ export class RouteTable {
     return this.routes.length;
   }
 
-  /** The route for a normalized path (no dot segments), or null. */
-  match(path: string, search: string): RouteMatch | null {
+  /** The route for a canonical path (matched by its key), or null. */
+  match(canonical: CanonicalPath): RouteMatch | null {
+    const { key } = canonical;
     for (const route of this.routes) {
-      const p = route.prefix;
-      const hit = p === '/' || path === p || path.startsWith(`${p}/`);
+      const p = route.key;
+      const hit = p === '/' || key === p || key.startsWith(`${p}/`);
       if (!hit) continue;
-      const rest = route.stripPrefix && p !== '/' ? path.slice(p.length) || '/' : path;
+      const rest = route.stripPrefix && p !== '/' ? stripSegments(canonical.path, p.split('/').length - 1) : canonical.path;
       const base = route.upstream.pathname.replace(/\/+$/, '');
-      return { route, upstreamPath: `${base}${rest}${search}` };
+      return { route, upstreamPath: `${base}${rest}${canonical.search}` };
     }
     return null;
   }
+}
+
+/** `path` without its first `count` segments (the key and the path have the same segments). */
+function stripSegments(path: string, count: number): string {
+  return `/${path.split('/').slice(count + 1).join('/')}`;
 }

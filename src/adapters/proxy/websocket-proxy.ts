@@ -13,6 +13,7 @@ import { upstreamRequestHeaders } from './forward-headers';
 import type { ProxySettings } from './proxy-middleware';
 import { writeRawResponse } from './raw-response';
 import type { RouteTable } from './route-table';
+import { canonicalPath, PathRefused, type CanonicalPath } from '../admission/canonical-path';
 import type { SocketRegistry } from './socket-registry';
 
 export interface WebSocketProxyDeps {
@@ -57,8 +58,14 @@ export function websocketUpgradeHandler(deps: WebSocketProxyDeps) {
     socket.on('error', () => socket.destroy());
     const given = String(req.headers['x-request-id'] ?? '');
     const requestId = REQUEST_ID.test(given) ? given : randomUUID();
-    const url = new URL(req.url ?? '/', 'http://gateway.invalid');
-    const match = deps.routes.match(url.pathname, url.search);
+    let url: CanonicalPath;
+    try {
+      url = canonicalPath(req.url ?? '/');
+    } catch (e) {
+      if (e instanceof PathRefused) return refuse(socket, new DomainError('invalid_request', e.message), requestId);
+      throw e;
+    }
+    const match = deps.routes.match(url);
     if (!match) return refuse(socket, notFound(), requestId);
     let result: GateResult | null = null;
     if (!match.route.public) {
@@ -88,9 +95,18 @@ export function websocketUpgradeHandler(deps: WebSocketProxyDeps) {
         upgrade: String(req.headers.upgrade ?? 'websocket'),
       },
     });
-    const target = new URL(match.upstreamPath, match.route.upstream.origin);
-    const client = target.protocol === 'https:' ? https : http;
-    const upstreamReq = client.request(target, { method: req.method, headers, timeout: settings.upstreamTimeoutMs });
+    // The origin comes only from the route; the client's path is only ever a path (SPEC §5).
+    const upstream = match.route.upstream;
+    const client = upstream.protocol === 'https:' ? https : http;
+    const upstreamReq = client.request({
+      protocol: upstream.protocol,
+      hostname: upstream.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: upstream.port || undefined,
+      path: match.upstreamPath,
+      method: req.method,
+      headers,
+      timeout: settings.upstreamTimeoutMs,
+    });
     upstreamReq.on('timeout', () => upstreamReq.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
     upstreamReq.on('error', (e) => {
       deps.logger.warn({ err: e, requestId }, 'websocket upstream failed');
