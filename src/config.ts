@@ -11,6 +11,7 @@ import {
   parseByteSize,
   parseChoice,
   parseDuration,
+  parseHeaderNames,
   parseInteger,
   parsePattern,
   parseRate,
@@ -18,6 +19,12 @@ import {
 } from './adapters/system/setting-parsers';
 
 export type JwtAlgorithm = 'HS256' | 'RS256' | 'ES256';
+
+/** SPEC §5: identity and rewrite headers of other proxies and frameworks, removed from client requests. */
+export const DEFAULT_STRIP_HEADERS: readonly string[] = [
+  'X-Forwarded-User', 'X-Auth-Request-User', 'X-Auth-Request-Email', 'X-Remote-User', 'Remote-User',
+  'Remote-Groups', 'X-Original-URL', 'X-Rewrite-URL', 'X-HTTP-Method-Override', 'X-HTTP-Method', 'X-Method-Override',
+];
 
 /** Every setting of SPEC §7, parsed and validated. Durations are in seconds. */
 export interface Config {
@@ -51,6 +58,8 @@ export interface Config {
   routesFile: string | null;
   upstreamTimeout: number;
   forwardTokens: boolean;
+  /** `STRIP_HEADERS`: client headers removed before proxying (SPEC §5), as written. */
+  stripHeaders: string[];
   authPrefix: string;
   cookie: {
     secure: boolean;
@@ -129,6 +138,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: { c
     routesFile,
     upstreamTimeout: s.get('UPSTREAM_TIMEOUT', 30, (r) => parseDuration(r, { min: 1 })),
     forwardTokens: s.get('FORWARD_TOKENS', false, parseBoolean),
+    stripHeaders: s.get('STRIP_HEADERS', [...DEFAULT_STRIP_HEADERS], (r) => parseHeaderNames(r, DEFAULT_STRIP_HEADERS)),
     authPrefix: s.get('AUTH_PREFIX', '/auth', parseAuthPrefix),
     cookie,
     corsOrigins: s.get('CORS_ORIGINS', [], parseOrigins),

@@ -17,20 +17,24 @@ import { bindUseCases } from './use-case-bindings';
 import { processIo } from './adapters/cli/cli-io';
 import { runAdminCommand, USAGE, UsageError, type AdminDeps } from './adapters/cli/commands';
 import { ensureDemoUser, logStartup } from './adapters/cli/first-run';
-import { buildApp, ownsPathFor } from './adapters/http/app';
-import { fastVerify } from './adapters/http/fast-verify';
+import { buildApp } from './adapters/http/app';
+import { verifyEndpoint } from './adapters/http/verify-endpoint';
 import { answerClientError } from './adapters/http/client-error';
-import { withHotPath, type FastHandler } from './adapters/http/hot-path';
-import { fastProxy } from './adapters/proxy/fast-proxy';
+import { gatewayListener } from './adapters/http/entry';
+import { httpProxy } from './adapters/proxy/http-proxy';
+import { Admission } from './adapters/admission/admission';
+import { canonicalPath } from './adapters/admission/canonical-path';
+import { SYSTEM_PATHS } from './adapters/http/system-routes';
 import { GatewayMetrics } from './adapters/metrics/gateway-metrics';
 import { TokenCookies } from './adapters/http/cookies';
 import { resolveUpstreams } from './adapters/proxy/upstreams';
-import { proxyMiddleware } from './adapters/proxy/proxy-middleware';
-import { loadRoutesFile } from './adapters/proxy/route-table';
+import type { ProxySettings } from './adapters/proxy/forward';
+import { headerKey } from './adapters/proxy/forward-headers';
+import { loadRoutesFile, RouteTable } from './adapters/proxy/route-table';
 import { Agent } from 'undici';
 import { availableParallelism } from 'node:os';
 import { DomainError } from './domain/errors';
-import type { IncomingMessage, RequestListener } from 'node:http';
+import http, { type IncomingMessage, type RequestListener } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { SocketRegistry } from './adapters/proxy/socket-registry';
 import { websocketUpgradeHandler } from './adapters/proxy/websocket-proxy';
@@ -59,7 +63,18 @@ export interface ComposeOptions {
   clock?: Clock;
   /** The login throttle; compose() passes counters shared through MySQL when storage is MySQL. */
   throttle?: LoginThrottle;
+  /** Where proxied requests go; compose() passes the resolved upstreams (none: every proxied path is 404). */
+  routes?: RouteTable;
 }
+
+/** What forwarding needs of the settings (SPEC §5). */
+const proxySettings = (config: Config): ProxySettings => ({
+  forwardTokens: config.forwardTokens,
+  accessCookie: config.cookie.accessName,
+  refreshCookie: config.cookie.refreshName,
+  stripHeaders: new Set(config.stripHeaders.map(headerKey)),
+  upstreamTimeoutMs: config.upstreamTimeout * 1000,
+});
 
 /** The caller's logger, else one made from config (on stderr when the CLI keeps stdout). */
 const loggerOf = (config: Config, options: ComposeOptions): Logger =>
@@ -108,8 +123,28 @@ export function createContainer(config: Config, storage: Storage, options: Compo
   });
   c.bind(T.Metrics).toResolvedValue(() => new GatewayMetrics(options.defaultMetrics ?? true));
   bindUseCases(c);
+  c.bind(T.Routes).toConstantValue(options.routes ?? new RouteTable([], null));
+  c.bind(T.Cookies).toResolvedValue(() => new TokenCookies(config.cookie));
+  c.bind(T.Admission).toResolvedValue(
+    (routes: RouteTable, gate: AuthenticateRequest, logger: Logger) =>
+      new Admission(
+        {
+          routes,
+          gate,
+          logger,
+          settings: {
+            authPrefix: config.authPrefix,
+            corsOrigins: config.corsOrigins,
+            trustProxy: config.trustProxy,
+            cookieNames: { access: config.cookie.accessName, refresh: config.cookie.refreshName },
+          },
+        },
+        SYSTEM_PATHS,
+      ),
+    [T.Routes, T.Gate, T.Logger],
+  );
   c.bind(T.HttpDeps).toResolvedValue(
-    (login: Login, refresh: Refresh, logout: Logout, gate: AuthenticateRequest, listSessions: ListSessions, signer: CachingTokenSigner, sessions: SessionRepository, logger: Logger, metrics: GatewayMetrics, users: UserRepository): HttpDeps => ({
+    (login: Login, refresh: Refresh, logout: Logout, gate: AuthenticateRequest, listSessions: ListSessions, signer: CachingTokenSigner, sessions: SessionRepository, logger: Logger, metrics: GatewayMetrics, users: UserRepository, admission: Admission, cookies: TokenCookies): HttpDeps => ({
       settings: {
         authPrefix: config.authPrefix,
         cookie: config.cookie,
@@ -117,13 +152,13 @@ export function createContainer(config: Config, storage: Storage, options: Compo
         trustProxy: config.trustProxy,
         corsOrigins: config.corsOrigins,
       },
-      login, refresh, logout, gate, listSessions, logger, metrics,
+      login, refresh, logout, gate, listSessions, logger, metrics, admission, cookies,
       readiness: async () => {
         await Promise.all([sessions.ping(), users.count()]);
       },
       jwks: () => signer.jwks(),
     }),
-    [T.Login, T.Refresh, T.Logout, T.Gate, T.ListSessions, T.Signer, T.Sessions, T.Logger, T.Metrics, T.Users],
+    [T.Login, T.Refresh, T.Logout, T.Gate, T.ListSessions, T.Signer, T.Sessions, T.Logger, T.Metrics, T.Users, T.Admission, T.Cookies],
   );
   return c;
 }
@@ -134,14 +169,12 @@ export interface Composition {
   config: Config;
   storage: Storage;
   app: Koa;
-  /** The HTTP server's `request` listener: the hot path (verify, proxy), then the Koa app. */
+  /** The HTTP server's `request` listener: the proxy and forward-auth writers, Koa for the rest. */
   handler: RequestListener;
-  /** The hot path's handlers, in order (what `handler` tries before Koa). */
-  fast: FastHandler[];
   /** Where proxied requests go, for the startup log. */
   upstream: string;
-  /** The HTTP server's `clientError` listener (requests Node's parser refuses). */
-  clientError: typeof answerClientError;
+  /** A new HTTP server with every listener attached (request, upgrade, clientError) and tokengate's timeouts. */
+  server(): http.Server;
   /** The HTTP server's `upgrade` listener (WebSockets through the proxy). */
   upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   /** Starts a shutdown: `/readyz` answers 503 from now on and WebSockets close with 1001. */
@@ -164,50 +197,48 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   });
   await storage.migrate();
   const counters = await openLoginThrottle(config.loginRateLimit, config.databaseUrl, { redisUrl: config.sessionStoreUrl ?? undefined, driverLog });
-  const container = createContainer(config, storage, { ...options, logger, throttle: counters.throttle });
+  const upstreams = await resolveUpstreams(config, routes);
+  const container = createContainer(config, storage, { ...options, logger, throttle: counters.throttle, routes: upstreams.routes });
   const revocations = container.get(TYPES.Revocations);
   await revocations.start();
-  const upstreams = await resolveUpstreams(config, routes);
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
   const deps = container.get(TYPES.HttpDeps);
-  const proxyDeps = {
-    routes: upstreams.routes,
-    gate: deps.gate,
-    cookies: new TokenCookies(config.cookie),
-    dispatcher,
-    logger: deps.logger,
-    metrics: deps.metrics,
-    settings: {
-      authPrefix: config.authPrefix,
-      corsOrigins: config.corsOrigins,
-      forwardTokens: config.forwardTokens,
-      upstreamTimeoutMs: config.upstreamTimeout * 1000,
-      accessCookie: config.cookie.accessName,
-      refreshCookie: config.cookie.refreshName,
-    },
-  };
-  const fallback = proxyMiddleware(proxyDeps);
+  const { admission, cookies } = deps;
   let draining = false;
   const readiness = () =>
     draining ? Promise.reject(new DomainError('service_unavailable', 'shutting down', { retryAfterSeconds: 5 })) : deps.readiness();
-  const app = buildApp({ ...deps, readiness, fallback });
-  const fast = [fastVerify(deps), fastProxy(proxyDeps, { ownsPath: ownsPathFor(config.authPrefix), trustProxy: config.trustProxy })];
-  const handler = withHotPath(fast, app.callback());
+  const app = buildApp({ ...deps, readiness });
+  const proxyDeps = { dispatcher, logger: deps.logger, metrics: deps.metrics, settings: proxySettings(config) };
+  const secureCookies = config.cookie.secure;
+  const handler = gatewayListener({
+    admission,
+    verifyKey: canonicalPath(`${config.authPrefix}/verify`).key,
+    verify: verifyEndpoint({ admission, cookies, logger: deps.logger, metrics: deps.metrics, secureCookies, corsOrigins: config.corsOrigins }),
+    proxy: httpProxy({ ...proxyDeps, admission, cookies, secureCookies }),
+    koa: app.callback(),
+  });
   const registry = new SocketRegistry();
   revocations.onRevoked((ids) => registry.closeSessions(ids));
   const signer = container.get(TYPES.Signer);
   if (signer instanceof CachingTokenSigner) revocations.onRevoked((ids) => signer.forgetSessions(ids));
-  const upgrade = websocketUpgradeHandler({ ...proxyDeps, registry });
+  const upgrade = websocketUpgradeHandler({ ...proxyDeps, admission, cookies, registry, secureCookies, plainHttp: handler });
   return {
     container,
     config,
     storage,
     app,
     handler,
-    fast,
     upstream: upstreams.description,
     upgrade: (req, socket, head) => void upgrade(req, socket, head),
-    clientError: answerClientError,
+    server: () => {
+      const server = http.createServer(handler);
+      server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void upgrade(req, socket, head));
+      server.on('clientError', answerClientError);
+      server.headersTimeout = 30_000;
+      server.requestTimeout = 300_000;
+      server.keepAliveTimeout = 65_000;
+      return server;
+    },
     drain: () => {
       draining = true;
       registry.closeAll();

@@ -7,12 +7,7 @@ export async function serve(config: Config): Promise<http.Server> {
   const comp = await compose(config);
   const logger = comp.container.get(TYPES.Logger);
   const demoPassword = await seedDemoUser(comp);
-  const server = http.createServer(comp.handler);
-  server.on('upgrade', comp.upgrade);
-  server.on('clientError', comp.clientError);
-  server.headersTimeout = 30_000;
-  server.requestTimeout = 300_000;
-  server.keepAliveTimeout = 65_000;
+  const server = comp.server();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);

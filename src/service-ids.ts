@@ -26,6 +26,9 @@ import type { TokenIssuer } from './application/token-issuer';
 import type { HttpDeps } from './adapters/http/deps';
 import type { GatewayMetrics } from './adapters/metrics/gateway-metrics';
 import type { Storage } from './adapters/storage/open-storage';
+import type { Admission } from './adapters/admission/admission';
+import type { TokenCookies } from './adapters/http/cookies';
+import type { RouteTable } from './adapters/proxy/route-table';
 
 /** A typed service identifier. */
 export type Token<T> = ServiceIdentifier<T> & symbol;
@@ -58,4 +61,7 @@ export const TYPES = {
   RevokeSession: token<RevokeSession>('RevokeSession'),
   HttpDeps: token<HttpDeps>('HttpDeps'),
   Metrics: token<GatewayMetrics>('Metrics'),
+  Routes: token<RouteTable>('RouteTable'),
+  Cookies: token<TokenCookies>('TokenCookies'),
+  Admission: token<Admission>('Admission'),
 } as const;

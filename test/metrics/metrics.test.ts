@@ -66,7 +66,7 @@ describe('GET /metrics', () => {
   });
 
   it('counts proxied responses by route, status and class, and observes their latency', async () => {
-    const app = comp.app.callback();
+    const app = comp.handler;
     const login = await request(app).post('/auth/login').send({ username: 'mia', password: 'pw-mia-123' }).expect(200);
     const series = 'tokengate_proxy_responses_total{route="/",code="200",class="2xx"}';
     const before = await sample(series);

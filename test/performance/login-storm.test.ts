@@ -57,7 +57,7 @@ describe('a storm of concurrent logins', () => {
     );
     comp = await compose(config, { defaultMetrics: false });
     await comp.container.get(TYPES.AddUser).execute({ username: 'storm', password: PASSWORD, roles: [] });
-    gateway = http.createServer(comp.handler);
+    gateway = comp.server();
     base = await listen(gateway);
   }, 60_000);
 

@@ -39,8 +39,7 @@ export class BrowserGateway {
     const config = loadConfig({ DATABASE_URL: 'memory:', JWT_SECRET: 'b'.repeat(40), LOG_LEVEL: 'silent', ...env }, { cwd: dir });
     const clock = new ManualClock();
     const comp = await compose(config, { clock, defaultMetrics: false, logger: pino({ level: 'silent' }) });
-    const server = http.createServer(comp.handler);
-    server.on('upgrade', comp.upgrade);
+    const server = comp.server();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return new BrowserGateway(comp, clock, server, dir);
   }

@@ -98,8 +98,7 @@ export class RunningGateway {
       const clock = options.clock ?? new ManualClock();
       const logger = createLogger(config, { write: (line: string) => void logs.push(line) });
       const comp = await compose(config, { clock, logger });
-      const server = http.createServer(comp.handler);
-      server.on('upgrade', comp.upgrade);
+      const server = comp.server();
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       return new RunningGateway(comp, logs, server, clock, dir);
     } catch (e) {

@@ -92,7 +92,7 @@ export class SecurityGateway {
     const logs = new LogSink();
     const clock = new FixedClock();
     const comp = await compose(config, { clock, logger: createLogger(config, logs), defaultMetrics: false });
-    const server = http.createServer(comp.handler);
+    const server = comp.server();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return new SecurityGateway(comp, server, clock, logs, dir);
   }

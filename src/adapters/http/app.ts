@@ -7,7 +7,8 @@ import { authCors } from './cors';
 import { errorMiddleware } from './error-middleware';
 import { requestIdMiddleware } from './request-context';
 import { recordRequest } from './request-log';
-import { SYSTEM_PATHS, systemRouter } from './system-routes';
+import { systemRouter } from './system-routes';
+import { securityHeaders } from '../admission/answers';
 import { canonicalPath, type CanonicalPath } from '../admission/canonical-path';
 
 /** 405 with `Allow` when a router knows the path under another method; else null. */
@@ -19,14 +20,7 @@ function allowedMethods(routers: Router[], ctx: Context): string[] | null {
   return allow.size > 0 ? [...allow] : null;
 }
 
-/** Whether tokengate answers a canonical key itself (auth endpoints, health, metrics, JWKS) rather than proxying it. */
-export function ownsPathFor(prefix: string): (key: string) => boolean {
-  const system = new Set(SYSTEM_PATHS);
-  const own = prefix.toLowerCase();
-  return (key) => key === own || key.startsWith(`${own}/`) || system.has(key);
-}
-
-/** The canonical path of a target, or null when it has none (the proxy then refuses it). */
+/** The canonical path of a target, or null when it has none. */
 function canonicalOrNull(target: string): CanonicalPath | null {
   try {
     return canonicalPath(target);
@@ -35,7 +29,10 @@ function canonicalOrNull(target: string): CanonicalPath | null {
   }
 }
 
-/** The Koa application: auth endpoints, health, and the fallback (the reverse proxy). */
+/**
+ * The Koa application: tokengate's own endpoints (auth, health, metrics, JWKS). The entry
+ * listener (`entry.ts`) sends it only the paths tokengate owns; proxied paths never reach it.
+ */
 export function buildApp(deps: HttpDeps): Koa {
   const { settings, logger } = deps;
   const app = new Koa({ proxy: settings.trustProxy > 0, maxIpsCount: settings.trustProxy });
@@ -43,25 +40,19 @@ export function buildApp(deps: HttpDeps): Koa {
   const system = systemRouter(deps);
   const prefix = settings.authPrefix;
   const verifyPath = `${prefix}/verify`;
-  const ownsPath = ownsPathFor(prefix);
+  const security = securityHeaders(settings.cookie.secure);
 
   app.use(requestIdMiddleware());
   app.use(async (ctx: Context, next: Next) => {
     const started = performance.now();
+    // The routes see the one canonical spelling (`/auth//me`, `/auth#x`, `/AUTH/./me`).
     const canonical = canonicalOrNull(ctx.url);
-    // A path with no canonical form is still ours when it is spelled under our prefix (404 there, 400 elsewhere).
-    const own = ownsPath(canonical ? canonical.key : ctx.path.toLowerCase());
-    // Tokengate's own routes see the one canonical spelling (`/auth//me`, `/auth#x`).
-    if (own && canonical && ctx.path !== canonical.path) ctx.path = canonical.path;
-    ctx.state.ownPath = own;
+    if (canonical && ctx.path !== canonical.path) ctx.path = canonical.path;
     await next();
-    if (own) {
-      ctx.set('X-Content-Type-Options', 'nosniff');
-      if (settings.cookie.secure) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-    }
+    for (const [name, value] of security) ctx.set(name, value);
     recordRequest(logger, deps.metrics, {
-      group: own ? 'auth' : 'proxy',
-      hot: !own || ctx.path === verifyPath,
+      group: 'auth',
+      hot: ctx.path === verifyPath,
       requestId: String(ctx.state.requestId),
       method: ctx.method,
       path: ctx.path,
@@ -73,10 +64,8 @@ export function buildApp(deps: HttpDeps): Koa {
   app.use(errorMiddleware(logger));
   app.use(system.routes());
   app.use(auth.routes());
-  app.use(async (ctx: Context, next: Next) => {
-    const own = ctx.state.ownPath === true;
-    if (!own && deps.fallback) return deps.fallback(ctx, next);
-    const allow = own ? allowedMethods([auth, system], ctx) : null;
+  app.use(async (ctx: Context) => {
+    const allow = allowedMethods([auth, system], ctx);
     if (allow) throw new DomainError('method_not_allowed', `use ${allow.join(', ')}`, { allow });
     throw new DomainError('not_found', 'no such resource');
   });

@@ -3,10 +3,9 @@ import type { Context } from 'koa';
 import { DomainError } from '../../domain/errors';
 import { LOGOUT_SCOPES, type LogoutScope } from '../../application/logout';
 import { authBodyParser, type BodyFields } from './body';
-import { TokenCookies } from './cookies';
 import { assertSameOrigin } from './csrf';
 import type { HttpDeps } from './deps';
-import { identityHeaders } from './identity-headers';
+import { verifyAnswer } from '../admission/answers';
 import { mountLoginRoutes, rejectQueryCredentials } from './login-routes';
 import { mountOpenApi } from './openapi-route';
 import { requestContext } from './request-context';
@@ -26,11 +25,11 @@ function logoutScope(ctx: Context): LogoutScope {
 /** The endpoints under the auth prefix (SPEC §4). */
 export function authRouter(deps: HttpDeps): Router {
   const { settings } = deps;
-  const cookies = new TokenCookies(settings.cookie);
+  const { cookies } = deps;
   const router = new Router({ prefix: settings.authPrefix });
   const body = authBodyParser(settings.bodyLimit);
 
-  const authenticate = (ctx: Context) => runGate(ctx, deps.gate, cookies, settings.corsOrigins);
+  const authenticate = (ctx: Context) => runGate(ctx, deps.admission, cookies);
 
   mountLoginRoutes(router, deps, cookies);
   mountOpenApi(router, settings.authPrefix);
@@ -80,12 +79,12 @@ export function authRouter(deps: HttpDeps): Router {
     }));
   });
 
+  // Cross-origin and preflight verifies only: the rest is answered by the forward-auth writer (verify-endpoint.ts).
   router.all('/verify', async (ctx) => {
-    const identity = await authenticate(ctx);
-    ctx.set(identityHeaders(identity));
-    ctx.set('Cache-Control', 'no-store');
+    const answer = verifyAnswer(await authenticate(ctx));
+    for (const [name, value] of answer.headers) ctx.set(name, value);
     ctx.status = 200;
-    ctx.body = { sub: identity.sub, username: identity.username, roles: identity.roles, sid: identity.sid };
+    ctx.body = answer.body;
   });
 
   return router;

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Context } from 'koa';
 import { DomainError } from '../../domain/errors';
 
@@ -9,19 +10,27 @@ export function isUnsafeMethod(method: string | undefined): boolean {
 }
 
 /**
- * CSRF check for cookie-authenticated unsafe requests (SPEC §4 `forbidden`): the `Origin`
- * must be the gateway's own or listed; without `Origin`, `Sec-Fetch-Site: cross-site` is
- * refused. Requests with neither header (non-browser clients) pass.
+ * The one CSRF rule (SPEC §4 `forbidden`), for every transport: the `Origin` (`null`
+ * included) must be the gateway's own (`ownOrigin`, `protocol://host` as the client reached
+ * it) or listed; without `Origin`, `Sec-Fetch-Site: cross-site` is refused. Requests with
+ * neither header (non-browser clients) pass. The caller decides when it applies (unsafe
+ * methods and WebSocket handshakes with cookie-borne tokens).
  */
+export function crossSiteRefusal(req: IncomingMessage, ownOrigin: string, allowedOrigins: readonly string[]): DomainError | null {
+  const origin = req.headers.origin;
+  if (origin) {
+    if (origin === ownOrigin || allowedOrigins.includes(origin)) return null;
+    return new DomainError('forbidden', 'cross-origin request refused');
+  }
+  const site = req.headers['sec-fetch-site'];
+  if (typeof site === 'string' && site.toLowerCase() === 'cross-site') return new DomainError('forbidden', 'cross-site request refused');
+  return null;
+}
+
+/** {@link crossSiteRefusal} for an unsafe request on a Koa context; throws `forbidden`. */
 export function assertSameOrigin(ctx: Context, allowedOrigins: readonly string[]): void {
   if (!isUnsafeMethod(ctx.method)) return;
-  const origin = ctx.get('origin');
-  if (origin) {
-    // Koa 3's `ctx.origin` echoes the request's Origin header; the gateway's own is built here.
-    if (origin === `${ctx.protocol}://${ctx.host}` || allowedOrigins.includes(origin)) return;
-    throw new DomainError('forbidden', 'cross-origin request refused');
-  }
-  if (ctx.get('sec-fetch-site').toLowerCase() === 'cross-site') {
-    throw new DomainError('forbidden', 'cross-site request refused');
-  }
+  // Koa 3's `ctx.origin` echoes the request's Origin header; the gateway's own is built here.
+  const refused = crossSiteRefusal(ctx.req, `${ctx.protocol}://${ctx.host}`, allowedOrigins);
+  if (refused) throw refused;
 }

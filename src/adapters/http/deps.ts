@@ -1,11 +1,11 @@
-import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import type { AuthenticateRequest } from '../../application/authenticate-request';
 import type { ListSessions } from '../../application/list-sessions';
 import type { Login } from '../../application/login';
 import type { Logout } from '../../application/logout';
 import type { Refresh } from '../../application/refresh';
-import type { CookieSettings } from './cookies';
+import type { CookieSettings, TokenCookies } from './cookies';
+import type { Admission } from '../admission/admission';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 
 export interface HttpSettings {
@@ -32,6 +32,7 @@ export interface HttpDeps {
   jwks: () => object | null;
   logger: Logger;
   metrics: GatewayMetrics;
-  /** What answers paths outside the auth endpoints (the reverse proxy); 404 when absent. */
-  fallback?: Middleware;
+  /** The one admission: `/auth/me`, `/auth/sessions` and Koa's `/auth/verify` authenticate through it. */
+  admission: Admission;
+  cookies: TokenCookies;
 }

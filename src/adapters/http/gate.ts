@@ -1,25 +1,20 @@
 import type { Context } from 'koa';
-import type { AuthenticateRequest, Identity } from '../../application/authenticate-request';
+import type { Identity } from '../../application/authenticate-request';
+import type { Admission } from '../admission/admission';
+import { reissueHeaders } from '../admission/reissue-headers';
 import type { TokenCookies } from './cookies';
-import { assertSameOrigin } from './csrf';
-import { requestContext } from './request-context';
-import { readTokens } from './token-source';
-import { applyReissue } from './token-responses';
 
 /**
- * Runs the decision table for a request (CSRF check first for cookie-borne tokens, so a
- * forged request never rotates anything) and puts any reissued tokens on the response.
+ * Authenticates a request to one of tokengate's own endpoints through the one admission
+ * (CSRF for cookie-borne tokens, then SPEC §3), puts any reissued tokens on the response,
+ * and throws the refusal for the error middleware.
  */
-export async function runGate(
-  ctx: Context,
-  gate: AuthenticateRequest,
-  cookies: TokenCookies,
-  corsOrigins: readonly string[],
-): Promise<Identity> {
-  const tokens = readTokens(ctx, cookies);
-  if (tokens.viaCookie) assertSameOrigin(ctx, corsOrigins);
-  const result = await gate.execute(tokens, requestContext(ctx));
-  applyReissue(ctx, result, tokens, cookies);
-  ctx.state.reissued = result.reissued.access !== undefined || result.reissued.refresh !== undefined;
-  return result.identity;
+export async function runGate(ctx: Context, admission: Admission, cookies: TokenCookies): Promise<Identity> {
+  const verdict = await admission.verify(admission.read(ctx.req, String(ctx.state.requestId)));
+  for (const [name, value] of reissueHeaders(verdict.reissue, cookies)) {
+    if (name === 'set-cookie') ctx.append('Set-Cookie', value);
+    else ctx.set(name, value);
+  }
+  if (verdict.kind === 'refuse') throw verdict.error;
+  return verdict.identity;
 }

@@ -19,24 +19,28 @@ function connectionListed(value: string | string[] | undefined): Set<string> {
   return new Set(text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean));
 }
 
-export interface ForwardOptions {
+/** How a header name is compared: lower case, `_` read as `-` (no spoofing in any spelling). */
+export const headerKey = (name: string): string => name.toLowerCase().replace(/_/g, '-');
+
+export interface StripSettings {
   forwardTokens: boolean;
   accessCookie: string;
   refreshCookie: string;
-  /** Headers tokengate sets (identity, request id, X-Forwarded-*). */
-  add: Record<string, string>;
+  /** `STRIP_HEADERS`, as {@link headerKey}s. */
+  stripHeaders: ReadonlySet<string>;
 }
 
-/** The request headers the upstream receives: SPEC §5's removals, then tokengate's own. */
-export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, options: ForwardOptions): Record<string, string | string[]> {
+/** The request headers the upstream receives: SPEC §5's removals, then tokengate's own (`add`). */
+export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, options: StripSettings, add: Record<string, string>): Record<string, string | string[]> {
   const listed = connectionListed(incoming.connection);
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(incoming)) {
     if (value === undefined || name === 'host' || name === 'expect') continue;
     if (HOP_BY_HOP.has(name) || listed.has(name)) continue;
-    if (GATEWAY_OWNED.has(name.replace(/_/g, '-'))) continue;
+    const key = name.includes('_') ? headerKey(name) : name;
+    if (GATEWAY_OWNED.has(key) || options.stripHeaders.has(key)) continue;
     if (!options.forwardTokens) {
-      if (name === 'x-refresh-token' || name.replace(/_/g, '-') === 'x-refresh-token') continue;
+      if (key === 'x-refresh-token') continue;
       if (name === 'authorization' && /^\s*bearer(\s|$)/i.test(String(value))) continue;
       if (name === 'cookie') {
         const kept = stripCookies(String(value), options.accessCookie, options.refreshCookie);
@@ -46,7 +50,7 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, options: F
     }
     out[name] = value;
   }
-  Object.assign(out, options.add);
+  Object.assign(out, add);
   return out;
 }
 

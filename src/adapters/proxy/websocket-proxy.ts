@@ -1,151 +1,138 @@
-import http, { type IncomingMessage } from 'node:http';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
-import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { Logger } from 'pino';
-import { DomainError, isDomainError } from '../../domain/errors';
-import type { AuthenticateRequest, GateResult } from '../../application/authenticate-request';
+import { DomainError } from '../../domain/errors';
+import type { Admission, Admitted } from '../admission/admission';
+import { refusalAnswer, securityHeaders, sendAnswerOnSocket } from '../admission/answers';
+import { reissueHeaders } from '../admission/reissue-headers';
+import type { RequestFacts } from '../admission/request-facts';
 import type { TokenCookies } from '../http/cookies';
-import { ERROR_STATUS } from '../http/error-status';
-import { identityHeaders } from '../http/identity-headers';
-import { tokensFromRequest } from '../http/token-source';
-import { upstreamRequestHeaders } from './forward-headers';
-import type { ProxySettings } from './proxy-middleware';
+import { recordRequest } from '../http/request-log';
+import { exchangeRequestHeaders, type ProxyDeps } from './forward';
+import { clientResponseHeaders } from './forward-headers';
 import { writeRawResponse } from './raw-response';
-import type { RouteTable } from './route-table';
-import { canonicalPath, PathRefused, type CanonicalPath } from '../admission/canonical-path';
 import type { SocketRegistry } from './socket-registry';
+import { upstreamError } from './upstream-errors';
 
-export interface WebSocketProxyDeps {
-  routes: RouteTable;
-  gate: AuthenticateRequest;
+export interface WebSocketProxyDeps extends ProxyDeps {
+  admission: Admission;
   cookies: TokenCookies;
   registry: SocketRegistry;
-  settings: ProxySettings;
-  logger: Logger;
+  secureCookies: boolean;
+  /** The server's `request` listener: what an upgrade other than WebSocket is answered by. */
+  plainHttp: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+/** Only `Upgrade: websocket` (any letter case) is tunnelled (SPEC §5). */
+const isWebSocket = (req: IncomingMessage): boolean => (req.headers.upgrade ?? '').trim().toLowerCase() === 'websocket';
 
-/** Answers an upgrade with an error in SPEC §4's shape, then closes the socket. */
-function refuse(socket: Duplex, error: DomainError, requestId: string): void {
-  const status = ERROR_STATUS[error.code];
-  const headers: [string, string][] = [['Content-Type', 'application/json'], ['X-Request-Id', requestId]];
-  if (status === 401) headers.push(['WWW-Authenticate', `Bearer error="${error.code}"`]);
-  writeRawResponse(socket, status, headers, JSON.stringify({ error: error.code, error_description: error.message }));
-  socket.destroy();
-}
-
-/** A cookie-borne WebSocket handshake from a foreign page is cross-site WebSocket hijacking. */
-function foreignOrigin(req: IncomingMessage, allowed: readonly string[]): boolean {
-  const origin = req.headers.origin;
-  if (!origin) return false;
-  if (allowed.includes(origin)) return false;
-  try {
-    return new URL(origin).host !== req.headers.host;
-  } catch {
-    return true;
-  }
-}
+const pairsOf = (raw: string[]): [string, string][] => {
+  const out: [string, string][] = [];
+  for (let i = 0; i < raw.length; i += 2) out.push([raw[i] as string, raw[i + 1] as string]);
+  return out;
+};
 
 /**
- * The `upgrade` handler: the same route table and decision table as plain requests, then
- * a byte pipe to the upstream. Connections are tracked by session so revocation closes them.
+ * The server's `upgrade` listener, a writer of admission's result on a raw socket: a 101
+ * tunnel to the route's upstream, or a refusal. Reissued tokens ride on every answer (101,
+ * 403, 502/504, the upstream's own non-101 answer, which is streamed). Connections are
+ * tracked by session so revocation closes them. Other upgrades (`h2c`…) are answered as the
+ * plain HTTP request they also are, their `Upgrade` dropped as hop-by-hop.
  */
 export function websocketUpgradeHandler(deps: WebSocketProxyDeps) {
-  const { settings } = deps;
-  return async (req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
-    socket.on('error', () => socket.destroy());
-    const given = String(req.headers['x-request-id'] ?? '');
-    const requestId = REQUEST_ID.test(given) ? given : randomUUID();
-    let url: CanonicalPath;
-    try {
-      url = canonicalPath(req.url ?? '/');
-    } catch (e) {
-      if (e instanceof PathRefused) return refuse(socket, new DomainError('invalid_request', e.message), requestId);
-      throw e;
-    }
-    const match = deps.routes.match(url);
-    if (!match) return refuse(socket, notFound(), requestId);
-    let result: GateResult | null = null;
-    if (!match.route.public) {
-      const tokens = tokensFromRequest(req, deps.cookies.names);
-      if (tokens.viaCookie && foreignOrigin(req, settings.corsOrigins)) return refuse(socket, forbidden('cross-origin WebSocket refused'), requestId);
-      try {
-        result = await deps.gate.execute(tokens, { ip: req.socket.remoteAddress ?? null, userAgent: req.headers['user-agent'] ?? null, requestId });
-      } catch (e) {
-        if (isDomainError(e)) return refuse(socket, e, requestId);
-        deps.logger.error({ err: e, requestId }, 'websocket authentication failed');
-        return refuse(socket, internal(), requestId);
-      }
-      const roles = match.route.roles;
-      if (roles && !roles.some((r) => result?.identity.roles.includes(r))) return refuse(socket, forbidden('this route needs a role you do not have'), requestId);
-    }
-    const headers = upstreamRequestHeaders(req.headers, {
-      forwardTokens: settings.forwardTokens,
-      accessCookie: settings.accessCookie,
-      refreshCookie: settings.refreshCookie,
-      add: {
-        'x-request-id': requestId,
-        'x-forwarded-for': req.socket.remoteAddress ?? '',
-        'x-forwarded-proto': 'http',
-        'x-forwarded-host': req.headers.host ?? '',
-        ...(result ? identityHeaders(result.identity) : {}),
-        connection: 'Upgrade',
-        upgrade: String(req.headers.upgrade ?? 'websocket'),
-      },
-    });
+  const { admission, settings, logger, metrics } = deps;
+  const security = securityHeaders(deps.secureCookies);
+
+  const refuse = (socket: Duplex, facts: RequestFacts, error: DomainError, ours: [string, string][]): number =>
+    sendAnswerOnSocket(socket, refusalAnswer(error, facts.requestId, [...security, ...ours]));
+
+  const tunnel = (a: Admitted & { kind: 'forward' }, socket: Duplex, head: Buffer, done: (status: number) => void): void => {
+    const { facts, match } = a;
+    const ours = reissueHeaders(a.reissue, deps.cookies);
+    const headers = exchangeRequestHeaders({ req: facts.req, requestId: facts.requestId, client: facts.client, identity: a.identity }, settings, { connection: 'Upgrade', upgrade: 'websocket' });
     // The origin comes only from the route; the client's path is only ever a path (SPEC §5).
     const upstream = match.route.upstream;
-    const client = upstream.protocol === 'https:' ? https : http;
-    const upstreamReq = client.request({
+    const started = performance.now();
+    const upstreamReq = (upstream.protocol === 'https:' ? https : http).request({
       protocol: upstream.protocol,
       hostname: upstream.hostname.replace(/^\[(.*)\]$/, '$1'),
       port: upstream.port || undefined,
       path: match.upstreamPath,
-      method: req.method,
+      method: facts.method,
       headers,
       timeout: settings.upstreamTimeoutMs,
     });
+    const answered = (status: number) => metrics.upstreamAnswered(match.route.prefix, status, (performance.now() - started) / 1000);
     upstreamReq.on('timeout', () => upstreamReq.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
     upstreamReq.on('error', (e) => {
-      deps.logger.warn({ err: e, requestId }, 'websocket upstream failed');
-      if (!socket.destroyed) refuse(socket, badGateway(), requestId);
+      logger.warn({ err: e, requestId: facts.requestId }, 'websocket upstream failed');
+      const error = upstreamError(e);
+      answered(error.code === 'gateway_timeout' ? 504 : 502);
+      if (!socket.destroyed) done(refuse(socket, facts, error, ours));
     });
     upstreamReq.on('response', (res) => {
-      const pairs: [string, string][] = [];
-      for (let i = 0; i < res.rawHeaders.length; i += 2) pairs.push([res.rawHeaders[i] as string, res.rawHeaders[i + 1] as string]);
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        writeRawResponse(socket, res.statusCode ?? 502, pairs.filter(([n]) => !/^(content-length|connection|transfer-encoding)$/i.test(n)), Buffer.concat(chunks).toString());
-        socket.destroy();
-      });
+      // The upstream declined the upgrade: its answer is relayed as it streams, then the connection closes.
+      const status = res.statusCode ?? 502;
+      answered(status);
+      const theirs = Object.entries(clientResponseHeaders(res.headers)).flatMap(([n, v]) => (Array.isArray(v) ? v.map((x): [string, string] => [n, x]) : [[n, String(v)] as [string, string]]));
+      const mine = new Set(ours.map(([n]) => n).filter((n) => n !== 'set-cookie'));
+      const head = [['x-request-id', facts.requestId] as [string, string], ...ours, ...theirs.filter(([n]) => n !== 'x-request-id' && !mine.has(n))];
+      writeRawResponse(socket, status, [...head, ['connection', 'close']], '', { streamed: true });
+      res.pipe(socket);
+      res.once('error', () => socket.destroy());
+      done(status);
     });
     upstreamReq.on('upgrade', (res, upstreamSocket, upstreamHead) => {
       upstreamReq.setTimeout(0);
-      const pairs: [string, string][] = [];
-      for (let i = 0; i < res.rawHeaders.length; i += 2) pairs.push([res.rawHeaders[i] as string, res.rawHeaders[i + 1] as string]);
-      pairs.push(['X-Request-Id', requestId], ...reissueCookies(result, deps.cookies));
-      writeRawResponse(socket, 101, pairs);
+      answered(101);
+      writeRawResponse(socket, 101, [...pairsOf(res.rawHeaders), ['X-Request-Id', facts.requestId], ...ours]);
       if (upstreamHead.length) socket.write(upstreamHead);
       if (head.length) upstreamSocket.write(head);
       upstreamSocket.on('error', () => socket.destroy());
       upstreamSocket.pipe(socket).pipe(upstreamSocket);
       socket.once('close', () => upstreamSocket.destroy());
       upstreamSocket.once('close', () => socket.destroy());
-      deps.registry.track(result?.identity.sid ?? null, socket, upstreamSocket);
+      deps.registry.track(a.identity?.sid ?? null, socket, upstreamSocket);
+      done(101);
     });
     upstreamReq.end();
   };
+
+  return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    socket.on('error', () => socket.destroy());
+    if (!isWebSocket(req)) return asPlainHttp(req, socket, deps);
+    const facts = admission.read(req);
+    const started = performance.now();
+    const done = (status: number) =>
+      recordRequest(logger, metrics, { group: 'proxy', hot: false, requestId: facts.requestId, method: facts.method, path: facts.canonical?.path ?? '-', status, ms: performance.now() - started });
+    if (admission.owns(facts)) return done(refuse(socket, facts, new DomainError('not_found', 'tokengate endpoints take no WebSocket'), []));
+    const answer = (a: Admitted): void => {
+      if (a.kind === 'forward') return tunnel(a, socket, head, done);
+      if (a.kind === 'refuse') return done(refuse(socket, facts, a.error, reissueHeaders(a.reissue, deps.cookies)));
+      done(refuse(socket, facts, new DomainError('login_required', 'log in first'), []));
+    };
+    const admitted = admission.proxy(facts, 'websocket');
+    if (admitted instanceof Promise) void admitted.then(answer);
+    else answer(admitted);
+  };
 }
 
-function reissueCookies(result: GateResult | null, cookies: TokenCookies): [string, string][] {
-  if (!result) return [];
-  return cookies.serializeReissue(result.reissued).map((c) => ['Set-Cookie', c] as [string, string]);
+/** An `Upgrade` other than WebSocket: the request is answered as plain HTTP on the same socket, then closed. */
+function asPlainHttp(req: IncomingMessage, socket: Duplex, deps: WebSocketProxyDeps): void {
+  const bodied = (req.headers['content-length'] ?? '0') !== '0' || req.headers['transfer-encoding'] !== undefined;
+  if (bodied) {
+    // Node stops parsing at an upgrade's head: a body here would have to be re-framed by hand.
+    const facts = deps.admission.read(req);
+    sendAnswerOnSocket(socket, refusalAnswer(new DomainError('invalid_request', 'only Upgrade: websocket is supported on a request with a body'), facts.requestId, []));
+    return;
+  }
+  const res = new http.ServerResponse(req);
+  res.shouldKeepAlive = false;
+  res.assignSocket(socket as Socket);
+  res.once('finish', () => {
+    res.detachSocket(socket as Socket);
+    socket.end();
+  });
+  deps.plainHttp(req, res);
 }
-
-const notFound = () => new DomainError('not_found', 'no route for this path');
-const forbidden = (m: string) => new DomainError('forbidden', m);
-const badGateway = () => new DomainError('bad_gateway', 'the upstream could not be reached');
-const internal = () => new DomainError('internal_error', 'internal error');

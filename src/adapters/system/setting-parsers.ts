@@ -88,3 +88,19 @@ export function parsePattern(raw: string, pattern: RegExp, expected: string): st
   if (!pattern.test(raw)) throw new Error(`expected ${expected}, got ${show(raw)}`);
   return raw;
 }
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * A comma-separated list of header names over `defaults`: entries written `+Name` add to the
+ * defaults; any plain entry makes the list exactly what is written (plus the `+` ones).
+ */
+export function parseHeaderNames(raw: string, defaults: readonly string[]): string[] {
+  const entries = raw.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  const added = entries.filter((e) => e.startsWith('+')).map((e) => e.slice(1).trim());
+  const plain = entries.filter((e) => !e.startsWith('+'));
+  for (const name of [...added, ...plain]) {
+    if (!TOKEN.test(name)) throw new Error(`expected header names (comma-separated, +Name to add to the defaults), got ${show(name)}`);
+  }
+  return [...new Set([...(plain.length > 0 ? plain : defaults), ...added])];
+}

@@ -1,0 +1,128 @@
+import type { IncomingMessage } from 'node:http';
+import type { Logger } from 'pino';
+import type { AuthenticateRequest, Identity } from '../../application/authenticate-request';
+import { DomainError, isDomainError } from '../../domain/errors';
+import { crossSiteRefusal, isUnsafeMethod } from '../http/csrf';
+import type { RouteMatch, RouteTable } from '../proxy/route-table';
+import { NO_REISSUE, type Reissue } from './reissue-headers';
+import { readRequest, type FactsSettings, type RequestFacts } from './request-facts';
+
+/** What admission decided; small writers turn it into a proxied response, a 101, a verify answer or a refusal. */
+export type Refused = { kind: 'refuse'; facts: RequestFacts; error: DomainError; reissue: Reissue };
+export type Admitted =
+  | { kind: 'forward'; facts: RequestFacts; match: RouteMatch; identity: Identity | null; reissue: Reissue }
+  | Refused
+  | { kind: 'redirect'; facts: RequestFacts; location: string };
+export type Verified = { kind: 'pass'; facts: RequestFacts; identity: Identity; reissue: Reissue } | Refused;
+
+/** How a request reached the gateway: the rules differ only where SPEC §5 says so. */
+export type Transport = 'http' | 'websocket';
+
+export interface AdmissionSettings extends FactsSettings {
+  authPrefix: string;
+  corsOrigins: readonly string[];
+}
+
+export interface AdmissionDeps {
+  routes: RouteTable;
+  gate: AuthenticateRequest;
+  logger: Logger;
+  settings: AdmissionSettings;
+}
+
+type Gated = { identity: Identity; reissue: Reissue } | { error: DomainError; reissue: Reissue };
+
+/**
+ * The one admission (SPEC §5) for every way a request enters: canonical path → ownership →
+ * route → CSRF → the section 3 gate (the storage-free check first, the use-case only when
+ * needed) → roles → the login redirect decision. Synchronous when no storage is consulted,
+ * a promise otherwise; it never writes anything.
+ */
+export class Admission {
+  private readonly system: Set<string>;
+  private readonly prefixKey: string;
+
+  constructor(private readonly deps: AdmissionDeps, systemPaths: readonly string[]) {
+    this.system = new Set(systemPaths);
+    this.prefixKey = deps.settings.authPrefix.toLowerCase();
+  }
+
+  read(req: IncomingMessage, requestId?: string): RequestFacts {
+    return readRequest(req, this.deps.settings, requestId);
+  }
+
+  /** Whether tokengate answers this request itself (its prefix, health, metrics, JWKS): by the canonical key, or by the raw path when there is none. */
+  owns(facts: RequestFacts): boolean {
+    const key = facts.canonical?.key ?? (facts.req.url ?? '').split('?', 1)[0]!.toLowerCase();
+    return key === this.prefixKey || key.startsWith(`${this.prefixKey}/`) || this.system.has(key);
+  }
+
+  /** A request for an upstream (proxied HTTP or a WebSocket handshake). */
+  proxy(facts: RequestFacts, transport: Transport): Admitted | Promise<Admitted> {
+    if (!facts.canonical) return refuse(facts, new DomainError('invalid_request', facts.refusal ?? 'the path is malformed'));
+    const match = this.deps.routes.match(facts.canonical);
+    if (!match) return refuse(facts, new DomainError('not_found', 'no route for this path'));
+    if (match.route.public) return { kind: 'forward', facts, match, identity: null, reissue: NO_REISSUE };
+    const gated = this.gate(facts, transport === 'websocket');
+    const finish = (g: Gated): Admitted => {
+      if ('error' in g) return this.refuseOrRedirect(facts, g.error, g.reissue, transport);
+      const roles = match.route.roles;
+      if (roles && !roles.some((r) => g.identity.roles.includes(r))) {
+        return { kind: 'refuse', facts, error: new DomainError('forbidden', 'this route needs a role you do not have'), reissue: g.reissue };
+      }
+      return { kind: 'forward', facts, match, identity: g.identity, reissue: g.reissue };
+    };
+    return gated instanceof Promise ? gated.then(finish) : finish(gated);
+  }
+
+  /** Forward-auth and tokengate's own authenticated endpoints: CSRF and the gate, no route. */
+  verify(facts: RequestFacts): Verified | Promise<Verified> {
+    const gated = this.gate(facts, false);
+    const finish = (g: Gated): Verified =>
+      'error' in g ? { kind: 'refuse', facts, error: g.error, reissue: g.reissue } : { kind: 'pass', facts, identity: g.identity, reissue: g.reissue };
+    return gated instanceof Promise ? gated.then(finish) : finish(gated);
+  }
+
+  /** CSRF first for cookie-borne tokens (a forged request never rotates anything), then SPEC §3. */
+  private gate(facts: RequestFacts, handshake: boolean): Gated | Promise<Gated> {
+    const { tokens } = facts;
+    if (tokens.viaCookie && (handshake || isUnsafeMethod(facts.method))) {
+      const { protocol, host } = facts.client;
+      const refused = crossSiteRefusal(facts.req, `${protocol}://${host}`, this.deps.settings.corsOrigins);
+      if (refused) return { error: refused, reissue: NO_REISSUE };
+    }
+    const identity = this.deps.gate.passWithoutStorage(tokens);
+    if (identity) return { identity, reissue: NO_REISSUE };
+    const ua = facts.req.headers['user-agent'];
+    const context = { ip: facts.client.ip || null, userAgent: ua ? ua.slice(0, 512) : null, requestId: facts.requestId };
+    return this.deps.gate.execute(tokens, context).then(
+      (result): Gated => ({ identity: result.identity, reissue: { tokens: result.reissued, viaHeader: tokens.viaHeader } }),
+      (e: unknown): Gated => {
+        if (isDomainError(e)) return { error: e, reissue: NO_REISSUE };
+        this.deps.logger.error({ err: e, requestId: facts.requestId }, 'unhandled error');
+        return { error: new DomainError('internal_error', 'internal error'), reissue: NO_REISSUE };
+      },
+    );
+  }
+
+  /** Rejections: `Accept: text/html` navigations go to the login page (SPEC §5), others get the error. */
+  private refuseOrRedirect(facts: RequestFacts, error: DomainError, reissue: Reissue, transport: Transport): Admitted {
+    const loginCase = error.code !== 'forbidden' && error.code !== 'service_unavailable' && error.code !== 'internal_error';
+    if (transport === 'http' && loginCase && wantsLoginPage(facts.req)) {
+      const { path, search } = facts.canonical!;
+      return { kind: 'redirect', facts, location: `${this.deps.settings.authPrefix}/login?rd=${encodeURIComponent(path + search)}` };
+    }
+    return { kind: 'refuse', facts, error, reissue };
+  }
+}
+
+const refuse = (facts: RequestFacts, error: DomainError): Refused => ({ kind: 'refuse', facts, error, reissue: NO_REISSUE });
+
+/** A browser navigation (not an XHR or fetch) that should land on the login page. */
+function wantsLoginPage(req: IncomingMessage): boolean {
+  if (req.method !== 'GET') return false;
+  const h = req.headers;
+  const mode = h['sec-fetch-mode'];
+  if (h['x-requested-with'] || mode === 'cors' || mode === 'no-cors' || mode === 'same-origin') return false;
+  return (h.accept ?? '').toLowerCase().includes('text/html');
+}

@@ -1,0 +1,51 @@
+import type { ServerResponse } from 'node:http';
+import { DomainError, isDomainError } from '../../domain/errors';
+import type { Admission, Admitted } from '../admission/admission';
+import { redirectAnswer, refusalAnswer, sendAnswer, securityHeaders } from '../admission/answers';
+import { reissueHeaders } from '../admission/reissue-headers';
+import type { RequestFacts } from '../admission/request-facts';
+import type { TokenCookies } from '../http/cookies';
+import { recordRequest } from '../http/request-log';
+import { forward, type ProxyDeps } from './forward';
+
+export interface HttpProxyDeps extends ProxyDeps {
+  admission: Admission;
+  cookies: TokenCookies;
+  secureCookies: boolean;
+}
+
+/**
+ * The writer of proxied HTTP (SPEC §5) on Node's response, without Koa: admission decides,
+ * this forwards, redirects or refuses. Every answer after a reissue carries the reissued
+ * tokens, a 403 for a missing role and a 502/504 included.
+ */
+export function httpProxy(deps: HttpProxyDeps): (facts: RequestFacts, res: ServerResponse) => void {
+  const { admission, logger, metrics } = deps;
+  const security = securityHeaders(deps.secureCookies);
+
+  return (facts, res) => {
+    const started = performance.now();
+    const done = (status: number) =>
+      recordRequest(logger, metrics, { group: 'proxy', hot: true, requestId: facts.requestId, method: facts.method, path: facts.canonical?.path ?? '-', status, ms: performance.now() - started });
+    const answer = (a: Admitted): void => {
+      if (a.kind === 'redirect') return done(sendAnswer(res, redirectAnswer(a.location, facts.requestId, security)));
+      const ours: [string, string][] = [['x-request-id', facts.requestId], ...reissueHeaders(a.reissue, deps.cookies)];
+      if (a.kind === 'refuse') return done(sendAnswer(res, refusalAnswer(a.error, facts.requestId, [...security, ...ours.slice(1)])));
+      let status = 0;
+      forward({ req: facts.req, res, requestId: facts.requestId, client: facts.client, match: a.match, identity: a.identity, ours }, deps)
+        .then(
+          (s) => (status = s),
+          (e: unknown) => {
+            if (res.headersSent) return void res.destroy();
+            if (!isDomainError(e)) logger.error({ err: e, requestId: facts.requestId }, 'unhandled error');
+            const error = isDomainError(e) ? e : new DomainError('internal_error', 'internal error');
+            status = sendAnswer(res, refusalAnswer(error, facts.requestId, [...security, ...ours.slice(1)]));
+          },
+        )
+        .finally(() => done(status));
+    };
+    const admitted = admission.proxy(facts, 'http');
+    if (admitted instanceof Promise) void admitted.then(answer);
+    else answer(admitted);
+  };
+}
