@@ -42,6 +42,7 @@ export interface GateResult {
 }
 
 type Checked<C> = { state: TokenState; claims: C | null };
+type Verdict = { access: Checked<AccessClaims>; refresh: Checked<RefreshClaims>; outcome: ReturnType<typeof decideTokenCase> };
 
 /** The per-request gate (SPEC §3), shared by the proxy, `/auth/verify` and `/auth/refresh`. */
 export class AuthenticateRequest {
@@ -57,7 +58,7 @@ export class AuthenticateRequest {
 
   async execute(tokens: PresentedTokens, ctx: RequestContext): Promise<GateResult> {
     try {
-      const result = await this.decideAndApply(tokens, ctx);
+      const result = await this.apply(this.verdict(tokens), ctx);
       this.metrics.gateOutcome(result.outcome, result.graceHit);
       return result;
     } catch (e) {
@@ -70,53 +71,38 @@ export class AuthenticateRequest {
    * The identity when the tokens pass with nothing to reissue and no storage to consult
    * (case 4, or a valid access token alone), counted as a pass; null for every other case,
    * which {@link execute} then decides. Synchronous and free of side effects otherwise, so
-   * a caller may try it first and fall back to `execute` (the hot path of `/auth/verify`).
+   * a caller may try it first and fall back to `execute` (the admission's fast branch).
    */
   passWithoutStorage(tokens: PresentedTokens): Identity | null {
-    const access = this.check(tokens.accessToken, (t) => this.signer.verifyAccess(t));
-    if (access.state !== 'valid' || !access.claims) return null;
-    const refresh = this.check(tokens.refreshToken, (t) => this.signer.verifyRefresh(t));
-    const sameSession = !refresh.claims || (access.claims.sid === refresh.claims.sid && access.claims.sub === refresh.claims.sub);
-    if (decideTokenCase({ access: access.state, refresh: refresh.state, sameSession }) !== 'pass') return null;
+    if (tokens.accessToken === null) return null;
+    const v = this.verdict(tokens);
+    if (v.outcome !== 'pass') return null;
     this.metrics.gateOutcome('pass', false);
-    return identityOf(access.claims);
+    return identityOf(v.access.claims as AccessClaims);
   }
 
-  private async decideAndApply(tokens: PresentedTokens, ctx: RequestContext): Promise<GateResult> {
+  /** The one reading of a request's tokens: each token's state and the decision table's outcome. */
+  private verdict(tokens: PresentedTokens): Verdict {
     const access = this.check(tokens.accessToken, (t) => this.signer.verifyAccess(t));
     const refresh = this.check(tokens.refreshToken, (t) => this.signer.verifyRefresh(t));
     const sameSession =
       !access.claims || !refresh.claims ||
       (access.claims.sid === refresh.claims.sid && access.claims.sub === refresh.claims.sub);
-    const outcome = decideTokenCase({ access: access.state, refresh: refresh.state, sameSession });
-    const result = await this.decide(outcome, access.claims, refresh.claims, ctx);
-    result.refreshExp = result.reissued.refresh?.exp ?? refresh.claims?.exp ?? null;
-    result.presentedRefresh = refresh.claims;
-    return result;
+    return { access, refresh, outcome: decideTokenCase({ access: access.state, refresh: refresh.state, sameSession }) };
   }
 
-  private decide(
-    outcome: ReturnType<typeof decideTokenCase>,
-    access: AccessClaims | null,
-    refresh: RefreshClaims | null,
-    ctx: RequestContext,
-  ): Promise<GateResult> {
-    switch (outcome) {
+  private async apply(v: Verdict, ctx: RequestContext): Promise<GateResult> {
+    const access = v.access.claims;
+    const refresh = v.refresh.claims;
+    switch (v.outcome) {
       case 'pass':
-        return Promise.resolve({
-          identity: identityOf(access as AccessClaims),
-          outcome,
-          reissued: {},
-          graceHit: false,
-          refreshExp: null,
-          presentedRefresh: null,
-        });
+        return { identity: identityOf(access as AccessClaims), outcome: 'pass', reissued: {}, graceHit: false, refreshExp: refresh?.exp ?? null, presentedRefresh: refresh };
       case 'reissue_access':
         return this.reissueAccess(refresh as RefreshClaims, ctx);
       case 'reissue_refresh':
         return this.reissueRefresh(access as AccessClaims, refresh as RefreshClaims, ctx);
       default:
-        return Promise.reject(reject(outcome));
+        throw reject(v.outcome);
     }
   }
 
@@ -131,13 +117,13 @@ export class AuthenticateRequest {
       exp: access.exp,
     };
     const reissued = spent.refresh ? { access, refresh: spent.refresh } : { access };
-    return { identity, outcome: 'reissue_access', reissued, graceHit: spent.graceHit, refreshExp: null, presentedRefresh: null };
+    return { identity, outcome: 'reissue_access', reissued, graceHit: spent.graceHit, refreshExp: spent.refresh?.exp ?? claims.exp, presentedRefresh: claims };
   }
 
   private async reissueRefresh(access: AccessClaims, claims: RefreshClaims, ctx: RequestContext): Promise<GateResult> {
     const spent = await this.spender.spend(claims, this.rotation.rotatesOn('reissue_refresh'), ctx);
     const reissued = spent.refresh ? { refresh: spent.refresh } : {};
-    return { identity: identityOf(access), outcome: 'reissue_refresh', reissued, graceHit: spent.graceHit, refreshExp: null, presentedRefresh: null };
+    return { identity: identityOf(access), outcome: 'reissue_refresh', reissued, graceHit: spent.graceHit, refreshExp: spent.refresh?.exp ?? claims.exp, presentedRefresh: claims };
   }
 
   private check<C extends { sid: string }>(token: string | null, verify: (t: string) => TokenCheck<C>): Checked<C> {
