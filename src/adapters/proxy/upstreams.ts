@@ -1,6 +1,14 @@
-import type { Config } from '../../config';
 import { startDemoUpstream } from './demo-upstream';
 import { RouteTable, type Route } from './route-table';
+
+/** The settings upstreams come from (SPEC §5, §9). */
+export interface UpstreamOptions {
+  upstreamUrl: string | null;
+  routesFile: string | null;
+  /** Production never starts the demo upstream. */
+  production: boolean;
+  authPrefix: string;
+}
 
 export interface Upstreams {
   routes: RouteTable;
@@ -12,7 +20,7 @@ export interface Upstreams {
  * `ROUTES_FILE` and `UPSTREAM_URL`, or the demo upstream when neither is set outside
  * production. `routes` are read (and a bad file refused) before anything else starts.
  */
-export async function resolveUpstreams(config: Config, routes: Route[]): Promise<Upstreams> {
+export async function resolveUpstreams(config: UpstreamOptions, routes: Route[]): Promise<Upstreams> {
   const fallback = config.upstreamUrl ? new URL(config.upstreamUrl) : null;
   const parts = [
     ...(config.routesFile ? [`${routes.length} route(s) from ${config.routesFile}`] : []),
