@@ -6,39 +6,19 @@ import { rotationPolicy } from './domain/rotation-policy';
 import type { Clock } from './domain/ports/clock';
 import type { LoginThrottle } from './domain/ports/login-throttle';
 import type { SessionRepository } from './domain/ports/session-repository';
-import type { UserRepository } from './domain/ports/user-repository';
-import type { AuthenticateRequest } from './application/authenticate-request';
-import type { ListSessions } from './application/list-sessions';
-import type { Login } from './application/login';
-import type { Logout } from './application/logout';
-import type { Refresh } from './application/refresh';
 import { TYPES } from './service-ids';
 import { bindUseCases } from './use-case-bindings';
+import { bindGateway } from './gateway-bindings';
 import { processIo } from './adapters/cli/cli-io';
 import { runAdminCommand, USAGE, UsageError, type AdminDeps } from './adapters/cli/commands';
 import { ensureDemoUser, logStartup } from './adapters/cli/first-run';
-import { buildApp } from './adapters/http/app';
-import { verifyEndpoint } from './adapters/http/verify-endpoint';
 import { answerClientError } from './adapters/http/client-error';
-import { gatewayListener } from './adapters/http/entry';
-import { httpProxy } from './adapters/proxy/http-proxy';
-import { Admission } from './adapters/admission/admission';
-import { canonicalPath } from './adapters/admission/canonical-path';
-import { SYSTEM_PATHS } from './adapters/http/system-routes';
 import { GatewayMetrics } from './adapters/metrics/gateway-metrics';
-import { TokenCookies } from './adapters/http/cookies';
 import { resolveUpstreams } from './adapters/proxy/upstreams';
-import type { ProxySettings } from './adapters/proxy/forward';
-import { headerKey } from './adapters/proxy/forward-headers';
 import { loadRoutesFile, RouteTable } from './adapters/proxy/route-table';
-import { Agent } from 'undici';
 import { availableParallelism } from 'node:os';
-import { DomainError } from './domain/errors';
 import http, { type IncomingMessage, type RequestListener } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { SocketRegistry } from './adapters/proxy/socket-registry';
-import { websocketUpgradeHandler } from './adapters/proxy/websocket-proxy';
-import type { HttpDeps } from './adapters/http/deps';
 import { PinoAuditLog } from './adapters/logging/pino-audit-log';
 import { createLogger } from './adapters/logging/pino-logger';
 import { PollingRevocationList } from './adapters/revocation/polling-revocation-list';
@@ -66,15 +46,6 @@ export interface ComposeOptions {
   /** Where proxied requests go; compose() passes the resolved upstreams (none: every proxied path is 404). */
   routes?: RouteTable;
 }
-
-/** What forwarding needs of the settings (SPEC §5). */
-const proxySettings = (config: Config): ProxySettings => ({
-  forwardTokens: config.forwardTokens,
-  accessCookie: config.cookie.accessName,
-  refreshCookie: config.cookie.refreshName,
-  stripHeaders: new Set(config.stripHeaders.map(headerKey)),
-  upstreamTimeoutMs: config.upstreamTimeout * 1000,
-});
 
 /** The caller's logger, else one made from config (on stderr when the CLI keeps stdout). */
 const loggerOf = (config: Config, options: ComposeOptions): Logger =>
@@ -124,42 +95,7 @@ export function createContainer(config: Config, storage: Storage, options: Compo
   c.bind(T.Metrics).toResolvedValue(() => new GatewayMetrics(options.defaultMetrics ?? true));
   bindUseCases(c);
   c.bind(T.Routes).toConstantValue(options.routes ?? new RouteTable([], null));
-  c.bind(T.Cookies).toResolvedValue(() => new TokenCookies(config.cookie));
-  c.bind(T.Admission).toResolvedValue(
-    (routes: RouteTable, gate: AuthenticateRequest, logger: Logger) =>
-      new Admission(
-        {
-          routes,
-          gate,
-          logger,
-          settings: {
-            authPrefix: config.authPrefix,
-            corsOrigins: config.corsOrigins,
-            trustProxy: config.trustProxy,
-            cookieNames: { access: config.cookie.accessName, refresh: config.cookie.refreshName },
-          },
-        },
-        SYSTEM_PATHS,
-      ),
-    [T.Routes, T.Gate, T.Logger],
-  );
-  c.bind(T.HttpDeps).toResolvedValue(
-    (login: Login, refresh: Refresh, logout: Logout, gate: AuthenticateRequest, listSessions: ListSessions, signer: CachingTokenSigner, sessions: SessionRepository, logger: Logger, metrics: GatewayMetrics, users: UserRepository, admission: Admission, cookies: TokenCookies): HttpDeps => ({
-      settings: {
-        authPrefix: config.authPrefix,
-        cookie: config.cookie,
-        bodyLimit: config.bodyLimit,
-        trustProxy: config.trustProxy,
-        corsOrigins: config.corsOrigins,
-      },
-      login, refresh, logout, gate, listSessions, logger, metrics, admission, cookies,
-      readiness: async () => {
-        await Promise.all([sessions.ping(), users.count()]);
-      },
-      jwks: () => signer.jwks(),
-    }),
-    [T.Login, T.Refresh, T.Logout, T.Gate, T.ListSessions, T.Signer, T.Sessions, T.Logger, T.Metrics, T.Users, T.Admission, T.Cookies],
-  );
+  bindGateway(c, config);
   return c;
 }
 
@@ -201,38 +137,24 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const container = createContainer(config, storage, { ...options, logger, throttle: counters.throttle, routes: upstreams.routes });
   const revocations = container.get(TYPES.Revocations);
   await revocations.start();
-  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
-  const deps = container.get(TYPES.HttpDeps);
-  const { admission, cookies } = deps;
-  let draining = false;
-  const readiness = () =>
-    draining ? Promise.reject(new DomainError('service_unavailable', 'shutting down', { retryAfterSeconds: 5 })) : deps.readiness();
-  const app = buildApp({ ...deps, readiness });
-  const proxyDeps = { dispatcher, logger: deps.logger, metrics: deps.metrics, settings: proxySettings(config) };
-  const secureCookies = config.cookie.secure;
-  const handler = gatewayListener({
-    admission,
-    verifyKey: canonicalPath(`${config.authPrefix}/verify`).key,
-    verify: verifyEndpoint({ admission, cookies, logger: deps.logger, metrics: deps.metrics, secureCookies, corsOrigins: config.corsOrigins }),
-    proxy: httpProxy({ ...proxyDeps, admission, cookies, secureCookies }),
-    koa: app.callback(),
-  });
-  const registry = new SocketRegistry();
+  const registry = container.get(TYPES.Sockets);
   revocations.onRevoked((ids) => registry.closeSessions(ids));
   const signer = container.get(TYPES.Signer);
   if (signer instanceof CachingTokenSigner) revocations.onRevoked((ids) => signer.forgetSessions(ids));
-  const upgrade = websocketUpgradeHandler({ ...proxyDeps, admission, cookies, registry, secureCookies, plainHttp: handler });
+  const handler = container.get(TYPES.Handler);
+  const upgrade = container.get(TYPES.Upgrade);
+  const dispatcher = container.get(TYPES.Dispatcher);
   return {
     container,
     config,
     storage,
-    app,
+    app: container.get(TYPES.App),
     handler,
     upstream: upstreams.description,
-    upgrade: (req, socket, head) => void upgrade(req, socket, head),
+    upgrade,
     server: () => {
       const server = http.createServer(handler);
-      server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void upgrade(req, socket, head));
+      server.on('upgrade', upgrade);
       server.on('clientError', answerClientError);
       server.headersTimeout = 30_000;
       server.requestTimeout = 300_000;
@@ -240,7 +162,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       return server;
     },
     drain: () => {
-      draining = true;
+      container.get(TYPES.Lifecycle).draining = true;
       registry.closeAll();
     },
     close: async () => {

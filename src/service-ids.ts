@@ -29,6 +29,17 @@ import type { Storage } from './adapters/storage/open-storage';
 import type { Admission } from './adapters/admission/admission';
 import type { TokenCookies } from './adapters/http/cookies';
 import type { RouteTable } from './adapters/proxy/route-table';
+import type { ProxyDeps } from './adapters/proxy/forward';
+import type { SocketRegistry } from './adapters/proxy/socket-registry';
+import type Koa from 'koa';
+import type { IncomingMessage, RequestListener } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Dispatcher } from 'undici';
+
+/** Whether a shutdown has begun (`/readyz` then answers 503). */
+export interface Lifecycle {
+  draining: boolean;
+}
 
 /** A typed service identifier. */
 export type Token<T> = ServiceIdentifier<T> & symbol;
@@ -64,4 +75,11 @@ export const TYPES = {
   Routes: token<RouteTable>('RouteTable'),
   Cookies: token<TokenCookies>('TokenCookies'),
   Admission: token<Admission>('Admission'),
+  Lifecycle: token<Lifecycle>('Lifecycle'),
+  App: token<Koa>('KoaApp'),
+  Dispatcher: token<Dispatcher>('Dispatcher'),
+  ProxyDeps: token<ProxyDeps>('ProxyDeps'),
+  Handler: token<RequestListener>('RequestListener'),
+  Sockets: token<SocketRegistry>('SocketRegistry'),
+  Upgrade: token<(req: IncomingMessage, socket: Duplex, head: Buffer) => void>('UpgradeListener'),
 } as const;
