@@ -1,9 +1,14 @@
-import type { GateResult } from '../../application/authenticate-request';
 import type { TokenCookies } from '../http/cookies';
 
-/** Tokens a gate run reissued, and whether the request carried tokens in headers. */
+/** A token to hand the client, with its lifetime in seconds. */
+export interface NewToken {
+  token: string;
+  expiresIn: number;
+}
+
+/** Tokens a gate run (or a login or refresh) issued, and whether the request carried tokens in headers. */
 export interface Reissue {
-  tokens: GateResult['reissued'];
+  tokens: { access?: NewToken; refresh?: NewToken };
   viaHeader: boolean;
 }
 

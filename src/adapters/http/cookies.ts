@@ -13,14 +13,6 @@ export interface CookieSettings {
 export class TokenCookies {
   constructor(private readonly settings: CookieSettings) {}
 
-  setAccess(ctx: Context, token: string, maxAgeSeconds: number): void {
-    this.write(ctx, this.settings.accessName, token, maxAgeSeconds);
-  }
-
-  setRefresh(ctx: Context, token: string, maxAgeSeconds: number): void {
-    this.write(ctx, this.settings.refreshName, token, maxAgeSeconds);
-  }
-
   clear(ctx: Context): void {
     this.write(ctx, this.settings.accessName, '', 0);
     this.write(ctx, this.settings.refreshName, '', 0);
@@ -30,7 +22,7 @@ export class TokenCookies {
     return { access: this.settings.accessName, refresh: this.settings.refreshName };
   }
 
-  /** `Set-Cookie` values for reissued tokens, for responses written without Koa. */
+  /** `Set-Cookie` values for reissued tokens (admission/reissue-headers.ts puts them on every answer). */
   serializeReissue(reissued: { access?: { token: string; expiresIn: number }; refresh?: { token: string; expiresIn: number } }): string[] {
     const out: string[] = [];
     if (reissued.access) out.push(this.serialize(this.settings.accessName, reissued.access.token, reissued.access.expiresIn));

@@ -3,6 +3,7 @@ import type { Identity } from '../../application/authenticate-request';
 import type { Admission } from '../admission/admission';
 import { reissueHeaders } from '../admission/reissue-headers';
 import type { TokenCookies } from './cookies';
+import { setHeaders } from './token-responses';
 
 /**
  * Authenticates a request to one of tokengate's own endpoints through the one admission
@@ -11,10 +12,7 @@ import type { TokenCookies } from './cookies';
  */
 export async function runGate(ctx: Context, admission: Admission, cookies: TokenCookies): Promise<Identity> {
   const verdict = await admission.verify(admission.read(ctx.req, String(ctx.state.requestId)));
-  for (const [name, value] of reissueHeaders(verdict.reissue, cookies)) {
-    if (name === 'set-cookie') ctx.append('Set-Cookie', value);
-    else ctx.set(name, value);
-  }
+  setHeaders(ctx, reissueHeaders(verdict.reissue, cookies));
   if (verdict.kind === 'refuse') throw verdict.error;
   return verdict.identity;
 }
