@@ -138,7 +138,7 @@ export function createClient(options: ClientOptions = {}): Client {
     return res;
   }
 
-  async function clientFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  async function clientFetch(input: Request | string | URL, init?: RequestInit): Promise<Response> {
     if (header && !access) await boot;
     if (!probed) {
       probed = true;

@@ -45,7 +45,7 @@ export interface TokengateError extends Error {
 
 export interface Client {
   /** `window.fetch` with the session: credentials or `Authorization`, refresh before expiry, one retry. */
-  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
+  fetch(input: Request | string | URL, init?: RequestInit): Promise<Response>;
   login(username: string, password: string): Promise<void>;
   logout(scope?: LogoutScope): Promise<void>;
   me(): Promise<Identity>;
