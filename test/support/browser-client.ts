@@ -7,7 +7,6 @@ export interface PageGlobals {
   createClient?: (options: { prefix?: string; mode?: 'cookie' | 'header' }) => Client;
   __codes?: string[];
 }
-export const inPage = (): PageGlobals => globalThis as unknown as PageGlobals;
 
 export interface TestUser {
   name: string;
