@@ -115,6 +115,9 @@ export function createClient(options: ClientOptions = {}): Client {
   });
   const boot: Promise<void> = header && channel ? (post({ q: 1 }), news(100)) : Promise.resolve();
 
+  const gateway = new URL(prefix, location.href).origin;
+  const mine = (request: Request): boolean => new URL(request.url).origin === gateway;
+
   async function codeOf(res: Response): Promise<string | null> {
     if (res.redirected && new URL(res.url).pathname === new URL(`${prefix}/login`, location.href).pathname) return 'login_required';
     if (res.status !== 401) return null;
@@ -132,20 +135,23 @@ export function createClient(options: ClientOptions = {}): Client {
   }
 
   async function send(request: Request): Promise<Response> {
-    if (header && access) request.headers.set('authorization', `Bearer ${access}`);
+    if (header && access && mine(request)) request.headers.set('authorization', `Bearer ${access}`);
     const res = await fetch(request);
     if (header) take({ accessToken: res.headers.get('x-access-token'), refreshToken: res.headers.get('x-refresh-token') });
     return res;
   }
 
   async function clientFetch(input: Request | string | URL, init?: RequestInit): Promise<Response> {
+    let request = new Request(input, init);
+    // Tokens and credentials go to the gateway's origin only, never to a third party.
+    if (!mine(request)) return fetch(request);
+    if (!init?.credentials) request = new Request(request, { credentials });
     if (header && !access) await boot;
     if (!probed) {
       probed = true;
       void raw('/me').then(async (r) => r.ok && learnExp((await r.json()) as Identity));
     }
     if (scheduler.due()) await scheduler.refresh();
-    const request = new Request(input, { credentials, ...init });
     const sent = access;
     let res = await send(request.clone());
     let code = await codeOf(res);

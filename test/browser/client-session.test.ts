@@ -41,7 +41,7 @@ describeWithChromium('the browser client: header mode, logout in another tab, a 
     await gw?.stop();
   });
 
-  it('header mode: tokens stay in memory (never in localStorage, sessionStorage or cookies), refresh before expiry, and reach a second tab', async () => {
+  it('header mode: tokens stay in memory (never in localStorage, sessionStorage or cookies, nor sent to another origin), refresh before expiry, and reach a second tab', async () => {
     const context = await newContext();
     await context.route(`${gw.origin}/spa*`, (route) => route.fulfill({ contentType: 'text/html', body: SPA }));
     const tokens = new Set<string>();
@@ -67,6 +67,16 @@ describeWithChromium('the browser client: header mode, logout in another tab, a 
     await one.waitForTimeout(3_500);
     await expect(whoami()).resolves.toMatchObject({ userName: USERS.header.name });
     expect(tokens.size).toBeGreaterThanOrEqual(4);
+
+    const thirdParty: Record<string, string>[] = [];
+    await context.route('http://third-party.test/**', (route) => {
+      thirdParty.push(route.request().headers());
+      return route.fulfill({ status: 200, body: 'ok', headers: { 'access-control-allow-origin': '*' } });
+    });
+    await one.evaluate(() => (globalThis as unknown as PageGlobals).tokengate.fetch('http://third-party.test/x').then(() => undefined, () => undefined));
+    expect(thirdParty.length).toBeGreaterThan(0);
+    // Neither the request nor a CORS preflight announcing one may carry the token.
+    for (const headers of thirdParty) expect(`${headers.authorization ?? ''} ${headers['access-control-request-headers'] ?? ''}`).not.toMatch(/authorization|bearer/i);
 
     const two = await context.newPage();
     await open(two);
