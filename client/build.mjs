@@ -6,7 +6,6 @@ import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(here);
@@ -17,6 +16,8 @@ const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs));
 const fresh = (file) => existsSync(file) && statSync(file).mtimeMs >= newest;
 
 if (!fresh(out) || !fresh(types)) {
+  // Imported only when there is work: an up-to-date check costs no more than a stat.
+  const { build } = await import('esbuild');
   const result = await build({
     entryPoints: [join(here, 'src', 'index.ts')],
     bundle: true,
