@@ -94,11 +94,13 @@ describeWithChromium('the browser client: header mode, logout in another tab, a 
     expect(await context.cookies()).toEqual([]);
   });
 
-  it('logout in one tab: the other tab’s next request emits unauthenticated and lands on the login page, which leads back after logging in', async () => {
+  it('the demo page shows the session and the time left; logout in one tab: the other tab’s next request emits unauthenticated and lands on the login page, which leads back after logging in', async () => {
     const context = await newContext();
     const [one, two] = [await context.newPage(), await context.newPage()];
     await logInWithForm(one, gw.origin, '/app/one', USERS.logout);
     await openDemoPage(two, gw.origin, '/app/two?tab=2');
+    await expect(two.locator('#session').textContent()).resolves.toMatch(new RegExp(`^${USERS.logout.name} \\(session \\S+\\)$`));
+    await two.waitForFunction(() => /^\d+ s left/.test((globalThis as unknown as { document: { getElementById(id: string): { textContent: string } } }).document.getElementById('remaining').textContent));
     const codes: string[] = [];
     await two.exposeFunction('reportUnauthenticated', (code: string) => codes.push(code));
     await two.evaluate(() => {
