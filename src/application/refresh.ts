@@ -25,10 +25,19 @@ export class Refresh {
     private readonly clock: Clock,
   ) {}
 
-  async execute(tokens: PresentedTokens, ctx: RequestContext): Promise<TokenGrant> {
-    if (tokens.refreshToken === null) throw reject('invalid_request', 'a refresh token is required');
-    const result = await this.gate.execute(tokens, ctx);
-    if (result.outcome === 'pass' && result.presentedRefresh) {
+  /**
+   * With `renew`, case 4 reissues the access token too: the decision table is applied again
+   * to the refresh token alone (case 2: stored-session check, rotation by the policy), once
+   * the pair has passed every rule that a pair must (signatures, same session, revocation).
+   */
+  async execute(tokens: PresentedTokens, ctx: RequestContext, options: { renew?: boolean } = {}): Promise<TokenGrant> {
+    const refreshToken = tokens.refreshToken;
+    if (refreshToken === null) throw reject('invalid_request', 'a refresh token is required');
+    let result = await this.gate.execute(tokens, ctx);
+    if (result.outcome === 'pass' && options.renew) {
+      tokens = { accessToken: null, refreshToken };
+      result = await this.gate.execute(tokens, ctx);
+    } else if (result.outcome === 'pass' && result.presentedRefresh) {
       const spent = await this.spender.spend(result.presentedRefresh, false, ctx);
       if (spent.refresh) {
         result.reissued.refresh = spent.refresh;
@@ -40,7 +49,7 @@ export class Refresh {
     return {
       accessToken: access?.token ?? (tokens.accessToken as string),
       expiresIn: Math.max(0, result.identity.exp - nowSeconds),
-      refreshToken: refresh?.token ?? tokens.refreshToken,
+      refreshToken: refresh?.token ?? refreshToken,
       refreshExpiresIn: Math.max(0, (result.refreshExp ?? nowSeconds) - nowSeconds),
       reissued: [...(access ? ['access' as const] : []), ...(refresh ? ['refresh' as const] : [])],
     };

@@ -81,3 +81,33 @@ describe('Refresh checks the refresh token against storage in case 4', () => {
     await expect(h.useCases.refresh.execute(tokens, h.ctx)).rejects.toMatchObject({ code: 'token_revoked' });
   });
 });
+
+/** `renew` (the browser client's proactive refresh): case 4 reissues the access token too. */
+describe.each(ROTATIONS)('Refresh with renew (%s)', (rotation) => {
+  let h: AppHarness;
+  beforeEach(() => {
+    h = createAppHarness({ rotation });
+  });
+  const renew = (tokens: PresentedTokens) => h.useCases.refresh.execute(tokens, h.ctx, { renew: true });
+
+  it('valid access × valid refresh: a new access token, the refresh token rotated as in case 2', async () => {
+    const a = await arrangeTokens(h, 'valid', 'valid');
+    h.advanceSeconds(1);
+    const grant = await renew(a.tokens);
+    expect(grant.reissued).toEqual(rotation === 'always' ? ['access', 'refresh'] : ['access']);
+    expect(grant.accessToken).not.toBe(a.tokens.accessToken);
+    expect(decodePayload(grant.accessToken).sid).toBe(decodePayload(a.tokens.accessToken as string).sid);
+    expect(grant.expiresIn).toBe(exp(grant.accessToken) - Math.floor(h.clock.now() / 1000));
+  });
+
+  it('still applies the pair rules first: an invalid access token beside a valid refresh token is invalid_token', async () => {
+    const a = await arrangeTokens(h, 'invalid', 'valid');
+    await expect(renew(a.tokens)).rejects.toMatchObject({ code: 'invalid_token' });
+  });
+
+  it('valid access × expired refresh is still case 3 (refresh reissued), not login_required', async () => {
+    const a = await arrangeTokens(h, 'valid', 'expired');
+    const grant = await renew(a.tokens);
+    expect(grant.reissued).toEqual(['refresh']);
+  });
+});

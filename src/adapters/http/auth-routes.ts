@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import { DomainError } from '../../domain/errors';
 import { LOGOUT_SCOPES, type LogoutScope } from '../../application/logout';
 import { authBodyParser, type BodyFields } from './body';
+import { defaultClientScriptFile, mountClientScript } from './client-script';
 import { assertSameOrigin } from './csrf';
 import type { HttpDeps } from './deps';
 import { verifyAnswer } from '../admission/answers';
@@ -22,6 +23,13 @@ function logoutScope(ctx: Context): LogoutScope {
   return scope as LogoutScope;
 }
 
+/** `renew: true` asks `/auth/refresh` for a new access token even while the one presented is valid (the browser client's proactive refresh). */
+function renewField(body: BodyFields): boolean {
+  const renew = body.renew;
+  if (renew === undefined || typeof renew === 'boolean') return renew === true;
+  throw new DomainError('invalid_request', '"renew" must be true or false');
+}
+
 /** The endpoints under the auth prefix (SPEC §4). */
 export function authRouter(deps: HttpDeps): Router {
   const { settings } = deps;
@@ -33,12 +41,13 @@ export function authRouter(deps: HttpDeps): Router {
 
   mountLoginRoutes(router, deps, cookies);
   mountOpenApi(router, settings.authPrefix);
+  mountClientScript(router, settings.clientScriptFile ?? defaultClientScriptFile());
 
   router.post('/refresh', body, async (ctx) => {
     rejectQueryCredentials(ctx);
     const tokens = readTokens(ctx, cookies, ctx.state.body as BodyFields);
     if (tokens.viaCookie) assertSameOrigin(ctx, settings.corsOrigins);
-    const grant = await deps.refresh.execute(tokens, requestContext(ctx));
+    const grant = await deps.refresh.execute(tokens, requestContext(ctx), { renew: renewField(ctx.state.body as BodyFields) });
     sendGrant(ctx, grant, cookies, tokens.viaHeader);
   });
 

@@ -16,6 +16,8 @@ export interface HttpSettings {
   /** Trusted proxies in front (0: ignore `X-Forwarded-*`). */
   trustProxy: number;
   corsOrigins: string[];
+  /** The built browser client served at `<prefix>/client.js`; default: the package's `dist/client/client.js`. */
+  clientScriptFile?: string;
 }
 
 /** Everything the HTTP adapter needs, built by the composition root. */

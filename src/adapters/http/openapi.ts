@@ -1,4 +1,5 @@
 import { ERROR_CODES, type ErrorCode } from '../../domain/errors';
+import { CLIENT_SCRIPT_PATHS } from './openapi-client';
 
 /**
  * The OpenAPI 3.1 description of tokengate's own endpoints (SPEC §4), written for the
@@ -157,6 +158,7 @@ export const OPENAPI_DOCUMENT = {
         responses: { '200': { description: 'The OpenAPI 3.1 document.', headers: REQUEST_ID, content: json({ type: 'object', required: ['openapi', 'info', 'paths'], properties: { openapi: { type: 'string', pattern: '^3\\.1\\.' }, info: { type: 'object' }, paths: { type: 'object' } } }) }, ...COMMON },
       },
     },
+    ...CLIENT_SCRIPT_PATHS,
     '/healthz': { get: { tags: ['system'], operationId: 'healthz', summary: 'The process is up', responses: { '200': { description: 'Up.', headers: REQUEST_ID, content: json(schema('Health')) }, '500': res('InternalError') } } },
     '/readyz': {
       get: {
@@ -210,7 +212,7 @@ export const OPENAPI_DOCUMENT = {
       Username: { type: 'string', minLength: 1, maxLength: 128, description: 'Code points; no control or format characters; compared case-insensitively.' },
       Password: { type: 'string', minLength: 1, maxLength: 1024, description: 'Code points.' },
       LoginRequest: { type: 'object', required: ['username', 'password'], properties: { username: schema('Username'), password: schema('Password') } },
-      RefreshRequest: { type: 'object', properties: { refreshToken: schema('Jwt') }, description: 'The refresh token may instead come in `X-Refresh-Token` or the cookie.' },
+      RefreshRequest: { type: 'object', properties: { refreshToken: schema('Jwt'), renew: { type: 'boolean', description: '`/auth/refresh` only: reissue the access token even when the one presented is still valid.' } }, description: 'The refresh token may instead come in `X-Refresh-Token` or the cookie.' },
       TokenResponse: {
         type: 'object', additionalProperties: false,
         required: ['tokenType', 'accessToken', 'expiresIn', 'refreshToken', 'refreshExpiresIn', 'reissued'],
