@@ -8,6 +8,7 @@ import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { clientResponseHeaders, upstreamRequestHeaders, type StripSettings } from './forward-headers';
 import type { RouteMatch } from './route-table';
 import { upstreamError } from './upstream-errors';
+import { DomainError } from '../../domain/errors';
 
 export interface ProxySettings extends StripSettings {
   /** Milliseconds (`UPSTREAM_TIMEOUT`). */
@@ -46,37 +47,55 @@ export function exchangeRequestHeaders(ex: Omit<Exchange, 'res' | 'ours' | 'matc
 }
 
 /**
- * Sends the request upstream and streams the answer back; resolves with the upstream's
- * status once the response has ended. Upstream faults reject with `bad_gateway` /
- * `gateway_timeout` before anything was written.
+ * Sends the request upstream and streams the answer back; `done` is called once, with the
+ * upstream's status when the response has ended (or was torn down early), or with
+ * `bad_gateway` / `gateway_timeout` when the upstream failed before anything was written.
+ * Undici's callback API and a bare `pipe`: no promise, no `stream.pipeline` on this path.
  */
-export async function forward(ex: Exchange, deps: ProxyDeps): Promise<number> {
-  const { settings } = deps;
+export function forward(ex: Exchange, deps: ProxyDeps, done: (status: number, error?: DomainError) => void): void {
+  const { settings, metrics } = deps;
   const { req, res, match } = ex;
   const hasBody = req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined;
-  let upstream: Dispatcher.ResponseData;
   const started = performance.now();
-  try {
-    // The origin comes only from the route; the client's path is only ever a path (SPEC §5).
-    upstream = await deps.dispatcher.request({
-      origin: match.route.upstream.origin,
-      path: match.upstreamPath,
-      method: req.method as Dispatcher.HttpMethod,
-      headers: exchangeRequestHeaders(ex, settings),
-      body: hasBody ? req : null,
-      headersTimeout: settings.upstreamTimeoutMs,
-      bodyTimeout: settings.upstreamTimeoutMs,
+  // The origin comes only from the route; the client's path is only ever a path (SPEC §5).
+  const options = {
+    origin: match.route.upstream.origin,
+    path: match.upstreamPath,
+    method: req.method as Dispatcher.HttpMethod,
+    headers: exchangeRequestHeaders(ex, settings),
+    body: hasBody ? req : null,
+    headersTimeout: settings.upstreamTimeoutMs,
+    bodyTimeout: settings.upstreamTimeoutMs,
+  };
+  deps.dispatcher.request(options, (err, upstream) => {
+    if (err) {
+      deps.logger.warn({ err, requestId: ex.requestId, upstream: match.route.upstream.origin }, 'upstream request failed');
+      const error = upstreamError(err);
+      metrics.upstreamAnswered(match.route.prefix, error.code === 'gateway_timeout' ? 504 : 502, (performance.now() - started) / 1000);
+      return done(0, error);
+    }
+    const status = upstream.statusCode;
+    const body = upstream.body;
+    metrics.upstreamAnswered(match.route.prefix, status, (performance.now() - started) / 1000);
+    try {
+      res.writeHead(status, withOurs(clientResponseHeaders(upstream.headers), ex.ours));
+    } catch (e) {
+      // A header value Node refuses to send: nothing was written, the client gets a 502.
+      deps.logger.warn({ err: e, requestId: ex.requestId }, 'upstream answer not relayable');
+      body.destroy();
+      return done(0, new DomainError('bad_gateway', 'the upstream answer could not be relayed'));
+    }
+    body.once('error', () => res.destroy());
+    // A ServerResponse emits `close` once it is done, finished or not.
+    res.once('close', () => {
+      if (!res.writableFinished) {
+        deps.logger.debug({ requestId: ex.requestId }, 'proxied stream ended early');
+        body.destroy();
+      }
+      done(status);
     });
-  } catch (e) {
-    deps.logger.warn({ err: e, requestId: ex.requestId, upstream: match.route.upstream.origin }, 'upstream request failed');
-    const error = upstreamError(e);
-    deps.metrics.upstreamAnswered(match.route.prefix, error.code === 'gateway_timeout' ? 504 : 502, (performance.now() - started) / 1000);
-    throw error;
-  }
-  deps.metrics.upstreamAnswered(match.route.prefix, upstream.statusCode, (performance.now() - started) / 1000);
-  res.writeHead(upstream.statusCode, withOurs(clientResponseHeaders(upstream.headers), ex.ours));
-  await relay(upstream.body, res, () => deps.logger.debug({ requestId: ex.requestId }, 'proxied stream ended early'));
-  return upstream.statusCode;
+    body.pipe(res);
+  });
 }
 
 /** The upstream's headers with tokengate's laid over them: ours replace theirs, `Set-Cookie` lines add up (ours first). */
@@ -91,29 +110,4 @@ export function withOurs(theirs: OutgoingHttpHeaders, ours: readonly [string, st
     theirs['set-cookie'] = upstreamCookies === undefined ? cookies : cookies.concat(upstreamCookies as string | string[]);
   }
   return theirs;
-}
-
-/**
- * Streams the upstream body to the client with backpressure; resolves when the response has
- * ended or either side failed (then both are torn down). Lighter than `stream.pipeline`,
- * which allocates an AbortController per call on this hot path.
- */
-function relay(body: Dispatcher.ResponseData['body'], res: ServerResponse, onEarlyEnd: () => void): Promise<void> {
-  return new Promise<void>((resolve) => {
-    let done = false;
-    const finish = (early: boolean) => {
-      if (done) return;
-      done = true;
-      if (early) {
-        onEarlyEnd();
-        body.destroy();
-        res.destroy();
-      }
-      resolve();
-    };
-    body.once('error', () => finish(true));
-    res.once('close', () => finish(!res.writableFinished));
-    res.once('finish', () => finish(false));
-    body.pipe(res);
-  });
 }

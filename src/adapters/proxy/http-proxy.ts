@@ -1,5 +1,4 @@
 import type { ServerResponse } from 'node:http';
-import { DomainError, isDomainError } from '../../domain/errors';
 import type { Admission, Admitted } from '../admission/admission';
 import { redirectAnswer, refusalAnswer, sendAnswer, securityHeaders } from '../admission/answers';
 import { reissueHeaders } from '../admission/reissue-headers';
@@ -31,18 +30,11 @@ export function httpProxy(deps: HttpProxyDeps): (facts: RequestFacts, res: Serve
       if (a.kind === 'redirect') return done(sendAnswer(res, redirectAnswer(a.location, facts.requestId, security)));
       const ours: [string, string][] = [['x-request-id', facts.requestId], ...reissueHeaders(a.reissue, deps.cookies)];
       if (a.kind === 'refuse') return done(sendAnswer(res, refusalAnswer(a.error, facts.requestId, [...security, ...ours.slice(1)])));
-      let status = 0;
-      forward({ req: facts.req, res, requestId: facts.requestId, client: facts.client, match: a.match, identity: a.identity, ours }, deps)
-        .then(
-          (s) => (status = s),
-          (e: unknown) => {
-            if (res.headersSent) return void res.destroy();
-            if (!isDomainError(e)) logger.error({ err: e, requestId: facts.requestId }, 'unhandled error');
-            const error = isDomainError(e) ? e : new DomainError('internal_error', 'internal error');
-            status = sendAnswer(res, refusalAnswer(error, facts.requestId, [...security, ...ours.slice(1)]));
-          },
-        )
-        .finally(() => done(status));
+      forward({ req: facts.req, res, requestId: facts.requestId, client: facts.client, match: a.match, identity: a.identity, ours }, deps, (status, error) => {
+        if (!error) return done(status);
+        if (res.headersSent) return void res.destroy();
+        done(sendAnswer(res, refusalAnswer(error, facts.requestId, [...security, ...ours.slice(1)])));
+      });
     };
     const admitted = admission.proxy(facts, 'http');
     if (admitted instanceof Promise) void admitted.then(answer);
