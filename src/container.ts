@@ -34,7 +34,7 @@ import type { Duplex } from 'node:stream';
 import { SocketRegistry } from './adapters/proxy/socket-registry';
 import { websocketUpgradeHandler } from './adapters/proxy/websocket-proxy';
 import type { HttpDeps } from './adapters/http/deps';
-import { PinoAuditLog } from './adapters/logging/pino-audit-log';
+import { PinoAuditLog, usernameHashKeyFrom } from './adapters/logging/pino-audit-log';
 import { createLogger } from './adapters/logging/pino-logger';
 import { PollingRevocationList } from './adapters/revocation/polling-revocation-list';
 import { Argon2PasswordHasher } from './adapters/security/argon2-password-hasher';
@@ -79,7 +79,7 @@ export function createContainer(config: Config, storage: Storage, options: Compo
   c.bind(T.Hasher).toResolvedValue(
     () => new Argon2PasswordHasher({ concurrency: Math.max(1, Math.floor((availableParallelism() - 1) / config.workers)) }),
   );
-  c.bind(T.Audit).toResolvedValue((logger: Logger) => new PinoAuditLog(logger), [T.Logger]);
+  c.bind(T.Audit).toResolvedValue((logger: Logger) => new PinoAuditLog(logger, { usernameHashKey: usernameHashKeyFrom(config.jwt.secret ?? config.jwt.privateKeyPem) }), [T.Logger]);
   c.bind(T.Throttle).toResolvedValue(() => options.throttle ?? new FlexibleLoginThrottle(config.loginRateLimit));
   c.bind(T.Signer).toResolvedValue(
     (clock: Clock) =>
