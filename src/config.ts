@@ -5,6 +5,7 @@ import { ROTATION_POLICIES, type RotationPolicyName } from './domain/rotation-po
 import { readJwtSettings } from './adapters/security/jwt-settings';
 import { SettingReader } from './adapters/system/setting-reader';
 import { parseRedisUrl } from './adapters/storage/redis-url';
+import { isPerProcessStore } from './adapters/storage/database-url';
 import { parseDatabaseUrl, parseHttpUrl, parseOrigins, parseReadableFile } from './adapters/system/location-parsers';
 import {
   parseBoolean,
@@ -144,6 +145,9 @@ export function loadConfig(env: Record<string, string | undefined>, options: { c
   // Every worker has its own pool: by default they stay under 120 connections together, below
   // MariaDB's and MySQL's default max_connections (151), with 25 at most per process.
   config.databasePoolMax = s.get('DATABASE_POOL_MAX', Math.max(2, Math.min(25, Math.floor(120 / config.workers))), (r) => parseInteger(r, 1, 1000));
+  if (config.workers > 1 && isPerProcessStore(config.databaseUrl)) {
+    s.fail('WORKERS', `must be 1 with DATABASE_URL=${config.databaseUrl}: a per-process store would give each worker its own users, sessions and revocations (use sqlite:<file> or mysql://)`);
+  }
   if (s.issues.length > 0) throw new ConfigError(s.issues);
   return config;
 }
