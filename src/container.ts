@@ -155,6 +155,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const storage = await openStorage(config.databaseUrl, {
     driverLog,
     dataDir: config.dataDir,
+    onWarning: (message) => logger.warn(message),
     poolMax: config.databasePoolMax,
     sessionStoreUrl: config.sessionStoreUrl ?? undefined,
     sessionStore: { revocationRetentionMs: Math.max(86_400_000, 2 * (config.accessTokenTtl + config.clockSkew) * 1000) },
