@@ -75,6 +75,10 @@ export interface Config {
   databasePoolMax: number;
   /** Seconds in-flight requests get to finish after SIGTERM/SIGINT. */
   shutdownTimeout: number;
+  /** Seconds revoked sessions are kept for audit before the purge deletes them (`SESSION_RETENTION`). */
+  sessionRetention: number;
+  /** Seconds between background purges of stale sessions (`SESSION_PURGE_INTERVAL`). */
+  sessionPurgeInterval: number;
 }
 
 /** A setting is missing or malformed: one line per failure, each naming its variable. */
@@ -141,6 +145,8 @@ export function loadConfig(env: Record<string, string | undefined>, options: { c
     tokenCacheSize: s.get('TOKEN_CACHE_SIZE', 10_000, (r) => parseInteger(r, 0, 1_000_000)),
     databasePoolMax: 0, // set below: its default depends on WORKERS
     shutdownTimeout: s.get('SHUTDOWN_TIMEOUT', 10, parseDuration),
+    sessionRetention: s.get('SESSION_RETENTION', 7 * 86400, parseDuration),
+    sessionPurgeInterval: s.get('SESSION_PURGE_INTERVAL', 3600, (r) => parseDuration(r, { min: 1 })),
   };
   // Every worker has its own pool: by default they stay under 120 connections together, below
   // MariaDB's and MySQL's default max_connections (151), with 25 at most per process.

@@ -41,6 +41,7 @@ import { Argon2PasswordHasher } from './adapters/security/argon2-password-hasher
 import { JwtTokenSigner } from './adapters/security/jwt-token-signer';
 import { CachingTokenSigner } from './adapters/security/caching-token-signer';
 import { openStorage, type Storage } from './adapters/storage/open-storage';
+import { startSessionPurger } from './adapters/storage/session-purger';
 import { knexLog } from './adapters/storage/knex-log';
 import { RandomIdGenerator } from './adapters/system/random-id-generator';
 import { SystemClock } from './adapters/system/system-clock';
@@ -165,6 +166,11 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const container = createContainer(config, storage, { ...options, logger, throttle: counters.throttle });
   const revocations = container.get(TYPES.Revocations);
   await revocations.start();
+  const stopPurger = startSessionPurger(() => container.get(TYPES.PurgeSessions).execute(), {
+    intervalMs: config.sessionPurgeInterval * 1000,
+    onPurged: (count) => count > 0 && logger.info({ count }, 'purged stale sessions'),
+    onError: (err) => logger.warn({ err }, 'session purge failed; retrying at the next interval'),
+  });
   const upstreams = await resolveUpstreams(config, routes);
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
   const deps = container.get(TYPES.HttpDeps);
@@ -211,6 +217,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     },
     close: async () => {
       revocations.stop();
+      stopPurger();
       await dispatcher.close();
       await upstreams.close();
       await counters.close();
@@ -227,6 +234,7 @@ export function adminDeps(container: Container): AdminDeps {
     changePassword: container.get(TYPES.ChangePassword),
     revokeSession: container.get(TYPES.RevokeSession),
     listSessions: container.get(TYPES.ListSessions),
+    purgeSessions: container.get(TYPES.PurgeSessions),
     users: container.get(TYPES.Users),
   };
 }

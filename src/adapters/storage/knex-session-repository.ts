@@ -5,7 +5,7 @@ import { clampSessionFields } from './session-limits';
 import { fromSessionRow, toSessionRow, type SessionRow } from './session-rows';
 import { guardStorage } from './storage-errors';
 import { encodeSpentTokens } from './spent-tokens-text';
-import type { RotationNext } from '../../domain/ports/session-repository';
+import type { PurgeCutoffs, RotationNext } from '../../domain/ports/session-repository';
 
 /** {@link SessionRepository} on SQLite or MySQL; every write is one conditional statement. */
 export class KnexSessionRepository implements SessionRepository {
@@ -109,9 +109,24 @@ export class KnexSessionRepository implements SessionRepository {
     });
   }
 
+  /** One SELECT of at most `limit` ids, then one DELETE of those that are still stale. */
+  purge(cutoffs: PurgeCutoffs, limit: number): Promise<number> {
+    return guardStorage(async () => {
+      const rows = (await this.table().select('id').where((q) => stale(q, cutoffs)).limit(limit)) as Pick<SessionRow, 'id'>[];
+      if (rows.length === 0) return 0;
+      return this.table().whereIn('id', rows.map((r) => r.id)).andWhere((q) => stale(q, cutoffs)).delete();
+    });
+  }
+
   ping(): Promise<void> {
     return guardStorage(async () => {
       await this.db.raw('select 1');
     });
   }
+}
+
+/** `(revoked_at IS NULL AND (expires_at < ? OR last_used_at < ?)) OR revoked_at < ?` */
+function stale(q: Knex.QueryBuilder, c: PurgeCutoffs): void {
+  q.where((live) => live.whereNull('revoked_at').andWhere((old) => old.where('expires_at', '<', c.expiredBefore).orWhere('last_used_at', '<', c.idleBefore)))
+    .orWhere('revoked_at', '<', c.revokedBefore);
 }

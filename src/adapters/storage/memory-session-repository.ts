@@ -1,4 +1,4 @@
-import type { RotationNext, SessionRepository } from '../../domain/ports/session-repository';
+import type { PurgeCutoffs, RotationNext, SessionRepository } from '../../domain/ports/session-repository';
 import type { RevokeReason, Session } from '../../domain/session';
 import { clampSessionFields } from './session-limits';
 
@@ -68,6 +68,18 @@ export class MemorySessionRepository implements SessionRepository {
       if (s.revokedAt !== null && s.revokedAt >= since) revoked.push({ id: s.id, revokedAt: s.revokedAt });
     }
     return revoked.sort((a, b) => a.revokedAt - b.revokedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  async purge(cutoffs: PurgeCutoffs, limit: number): Promise<number> {
+    let deleted = 0;
+    for (const s of this.sessions.values()) {
+      if (deleted >= limit) break;
+      const stale = s.revokedAt === null
+        ? s.expiresAt < cutoffs.expiredBefore || s.lastUsedAt < cutoffs.idleBefore
+        : s.revokedAt < cutoffs.revokedBefore;
+      if (stale && this.sessions.delete(s.id)) deleted++;
+    }
+    return deleted;
   }
 
   async ping(): Promise<void> {}

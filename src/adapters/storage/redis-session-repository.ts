@@ -123,6 +123,14 @@ export class RedisSessionRepository implements SessionRepository {
     return revoked;
   }
 
+  /**
+   * Nothing to do: every key expires by itself `expiryMarginMs` after the session's absolute
+   * end, and the revocation index is trimmed to its retention on every write.
+   */
+  async purge(): Promise<number> {
+    return 0;
+  }
+
   async ping(): Promise<void> {
     await guardRedis(() => this.redis.ping());
   }

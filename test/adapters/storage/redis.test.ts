@@ -15,7 +15,7 @@ describeWithRedis('Redis session store', (redis) => {
     close: async () => {},
   });
 
-  sessionRepositoryContract('redis', factory);
+  sessionRepositoryContract('redis', factory, { purges: false });
 
   describe('keys', () => {
     let prefix: string;

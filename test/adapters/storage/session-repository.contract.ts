@@ -1,10 +1,11 @@
 import type { SessionRepository } from '../../../src/domain/ports/session-repository';
 import { sessionListingContract } from './session-listing.contract';
+import { sessionPurgeContract } from './session-purge.contract';
 import { sessionRotationContract } from './session-rotation.contract';
 import { aSession, T0, type StorageFactory, type StorageUnderTest } from './storage-fixtures';
 
 /** The {@link SessionRepository} contract every storage adapter must pass (Keyv style). */
-export function sessionRepositoryContract(name: string, factory: StorageFactory): void {
+export function sessionRepositoryContract(name: string, factory: StorageFactory, options: { purges?: boolean } = {}): void {
   describe(`SessionRepository contract (${name})`, () => {
     let storage: StorageUnderTest;
     let repo: SessionRepository;
@@ -16,6 +17,8 @@ export function sessionRepositoryContract(name: string, factory: StorageFactory)
 
     sessionRotationContract(() => repo);
     sessionListingContract(() => repo);
+    // Redis expires session keys by itself (RedisSessionRepository.purge).
+    if (options.purges !== false) sessionPurgeContract(() => repo);
 
     describe('create and findById', () => {
       it('reads back every field, times as the exact millisecond numbers', async () => {
