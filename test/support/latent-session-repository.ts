@@ -26,6 +26,8 @@ export class LatentSessionRepository implements SessionRepository {
   }
   listActiveForUser(userId: string, now: number) { return this.later(() => this.inner.listActiveForUser(userId, now)); }
   listRevokedSince(since: number) { return this.later(() => this.inner.listRevokedSince(since)); }
+  revocationCursor() { return this.later(() => this.inner.revocationCursor()); }
+  listRevokedAfter(cursor: number) { return this.later(() => this.inner.listRevokedAfter(cursor)); }
   purge(cutoffs: PurgeCutoffs, limit: number) { return this.later(() => this.inner.purge(cutoffs, limit)); }
   ping() { return this.later(() => this.inner.ping()); }
 

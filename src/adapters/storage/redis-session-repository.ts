@@ -123,6 +123,21 @@ export class RedisSessionRepository implements SessionRepository {
     return revoked;
   }
 
+  async revocationCursor(): Promise<number> {
+    return Number((await guardRedis(() => this.redis.get(`${this.revokedKey}:n`))) ?? 0);
+  }
+
+  async listRevokedAfter(cursor: number): Promise<{ ids: string[]; cursor: number }> {
+    const flat = await guardRedis(() => this.redis.zrangebyscore(`${this.revokedKey}:seq`, `(${cursor}`, '+inf', 'WITHSCORES'));
+    const ids: string[] = [];
+    let last = cursor;
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      ids.push(flat[i]!);
+      last = Number(flat[i + 1]);
+    }
+    return { ids, cursor: last };
+  }
+
   /**
    * Nothing to do: every key expires by itself `expiryMarginMs` after the session's absolute
    * end, and the revocation index is trimmed to its retention on every write.

@@ -8,18 +8,25 @@ import type { Redis } from 'ioredis';
  * script ever recreates an expired session without its expiry.
  */
 
-/** Shared by the revoking scripts: `rk` is the revocation index key. */
+/**
+ * Shared by the revoking scripts: `rk` is the revocation index key (scored by time); beside it
+ * `rk:n` counts revocations and `rk:seq` scores each revoked id by its number, which other
+ * instances follow without comparing clocks (scripts run one at a time: numbers are in order).
+ */
 const REVOKE_ONE = `
 local function revoke_one(key, id, rk, reason, now)
   local s = redis.call('HMGET', key, 'userId', 'revokedAt')
   if not s[1] or s[2] then return false end
   redis.call('HSET', key, 'revokedAt', now, 'revokeReason', reason)
   redis.call('ZADD', rk, now, id)
+  redis.call('ZADD', rk .. ':seq', redis.call('INCR', rk .. ':n'), id)
   return true
 end
 local function trim_revocations(rk, below, retention)
+  for _, old in ipairs(redis.call('ZRANGEBYSCORE', rk, '-inf', '(' .. below)) do redis.call('ZREM', rk .. ':seq', old) end
   redis.call('ZREMRANGEBYSCORE', rk, '-inf', '(' .. below)
   if redis.call('PTTL', rk) < tonumber(retention) then redis.call('PEXPIRE', rk, retention) end
+  if redis.call('PTTL', rk .. ':seq') < tonumber(retention) then redis.call('PEXPIRE', rk .. ':seq', retention) end
 end
 `;
 

@@ -44,6 +44,14 @@ export interface SessionRepository {
   /** Ids and times of sessions revoked at or after `since`. */
   listRevokedSince(since: number): Promise<{ id: string; revokedAt: number }[]>;
   /**
+   * The position of the latest revocation. Every revocation gets the next number of one
+   * sequence in commit order (a revocation cannot commit before one numbered lower has), so
+   * following the sequence needs no clock and never passes a revocation that commits late.
+   */
+  revocationCursor(): Promise<number>;
+  /** Sessions revoked after `cursor`, in sequence order, and the cursor to ask from next. */
+  listRevokedAfter(cursor: number): Promise<{ ids: string[]; cursor: number }>;
+  /**
    * Deletes at most `limit` sessions matching {@link PurgeCutoffs}, in one short statement (no
    * long lock); returns how many. Fewer than `limit` means none are left. A store that expires
    * sessions by itself may return 0.

@@ -1,6 +1,7 @@
 import type { SessionRepository } from '../../../src/domain/ports/session-repository';
 import { sessionListingContract } from './session-listing.contract';
 import { sessionPurgeContract } from './session-purge.contract';
+import { revocationSequenceContract } from './revocation-sequence.contract';
 import { sessionRotationContract } from './session-rotation.contract';
 import { aSession, T0, type StorageFactory, type StorageUnderTest } from './storage-fixtures';
 
@@ -17,6 +18,7 @@ export function sessionRepositoryContract(name: string, factory: StorageFactory,
 
     sessionRotationContract(() => repo);
     sessionListingContract(() => repo);
+    revocationSequenceContract(() => repo);
     // Redis expires session keys by itself (RedisSessionRepository.purge).
     if (options.purges !== false) sessionPurgeContract(() => repo);
 
