@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStorage, type Storage } from '../../src/adapters/storage/open-storage';
+import { loadConfig } from '../../src/config';
 
 const modeOf = (p: string): number => statSync(p).mode & 0o777;
 
@@ -55,5 +56,21 @@ describe('security: data files are private to the gateway user', () => {
   it('the Dockerfile makes /app/data 0700', () => {
     const dockerfile = readFileSync(join(__dirname, '..', '..', 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/chmod 0?700 \/app\/data/);
+  });
+});
+
+describe('security: the generated signing secret is private', () => {
+  it('tightens an existing data directory and keeps the secret 0600 when no JWT_SECRET is set', () => {
+    const root = mkdtempSync(join(tmpdir(), 'tokengate-perm-secret-'));
+    try {
+      const dataDir = join(root, 'data');
+      mkdirSync(dataDir);
+      chmodSync(dataDir, 0o755);
+      loadConfig({ DATABASE_URL: 'memory:' }, { cwd: root });
+      expect(modeOf(dataDir).toString(8)).toBe('700');
+      expect(modeOf(join(dataDir, 'jwt-secret')).toString(8)).toBe('600');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
