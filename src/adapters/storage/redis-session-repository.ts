@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { RotationNext, SessionRepository } from '../../domain/ports/session-repository';
+import type { PurgeCutoffs, RotationNext, SessionRepository } from '../../domain/ports/session-repository';
 import type { RevokeReason, Session } from '../../domain/session';
 import { guardRedis } from './redis-errors';
 import { fromSessionHash, hashFromPairs, toHashArgs } from './redis-session-hash';
@@ -139,11 +139,23 @@ export class RedisSessionRepository implements SessionRepository {
   }
 
   /**
-   * Nothing to do: every key expires by itself `expiryMarginMs` after the session's absolute
-   * end, and the revocation index is trimmed to its retention on every write.
+   * Walks the session keys with SCAN (no long-running command) and deletes the stale ones
+   * with a script that checks each again. Keys also expire by themselves, `expiryMarginMs`
+   * after the session's absolute end.
    */
-  async purge(): Promise<number> {
-    return 0;
+  async purge(cutoffs: PurgeCutoffs, limit: number): Promise<number> {
+    const match = `${this.prefix.replace(/[*?[\]\\]/g, '\\$&')}s:*`;
+    let cursor = '0';
+    let deleted = 0;
+    do {
+      const [next, keys] = await guardRedis(() => this.redis.scan(cursor, 'MATCH', match, 'COUNT', 500));
+      cursor = next;
+      if (keys.length > 0) {
+        const args = [this.prefix, cutoffs.expiredBefore, cutoffs.idleBefore, cutoffs.revokedBefore, limit - deleted];
+        deleted += await guardRedis(() => this.redis.tgSessionPurge(keys.length, ...keys, ...args));
+      }
+    } while (cursor !== '0' && deleted < limit);
+    return deleted;
   }
 
   async ping(): Promise<void> {

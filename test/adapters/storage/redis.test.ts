@@ -15,7 +15,7 @@ describeWithRedis('Redis session store', (redis) => {
     close: async () => {},
   });
 
-  sessionRepositoryContract('redis', factory, { purges: false });
+  sessionRepositoryContract('redis', factory);
 
   describe('keys', () => {
     let prefix: string;

@@ -6,7 +6,7 @@ import { sessionRotationContract } from './session-rotation.contract';
 import { aSession, T0, type StorageFactory, type StorageUnderTest } from './storage-fixtures';
 
 /** The {@link SessionRepository} contract every storage adapter must pass (Keyv style). */
-export function sessionRepositoryContract(name: string, factory: StorageFactory, options: { purges?: boolean } = {}): void {
+export function sessionRepositoryContract(name: string, factory: StorageFactory): void {
   describe(`SessionRepository contract (${name})`, () => {
     let storage: StorageUnderTest;
     let repo: SessionRepository;
@@ -19,8 +19,7 @@ export function sessionRepositoryContract(name: string, factory: StorageFactory,
     sessionRotationContract(() => repo);
     sessionListingContract(() => repo);
     revocationSequenceContract(() => repo);
-    // Redis expires session keys by itself (RedisSessionRepository.purge).
-    if (options.purges !== false) sessionPurgeContract(() => repo);
+    sessionPurgeContract(() => repo);
 
     describe('create and findById', () => {
       it('reads back every field, times as the exact millisecond numbers', async () => {
