@@ -2,6 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TYPES } from '../../src/container';
+import { PollingRevocationList } from '../../src/adapters/revocation/polling-revocation-list';
+import { MemorySessionRepository } from '../../src/adapters/storage/memory-session-repository';
+import { aSession, T0 } from '../adapters/storage/storage-fixtures';
+import { FixedClock } from '../support/fixed-clock';
 import { expectError, forEachStorage, SecurityGateway, type StorageTarget } from '../support/security-harness';
 
 /** Long enough that a token made on the lagging instance is still live on the other. */
@@ -49,5 +53,17 @@ forEachStorage('security: revocation across instances with skewed clocks', (targ
     await poll(b);
     await poll(b);
     expectError(await b.me(t.access), 401, 'token_revoked');
+  });
+});
+
+describe('security: an instance starting with a clock ahead of its peers', () => {
+  it('still loads a revocation made just before its start by an instance 20 minutes behind', async () => {
+    const sessions = new MemorySessionRepository();
+    const s = aSession();
+    await sessions.create(s);
+    await sessions.revoke(s.id, 'logout', T0);
+    const list = new PollingRevocationList(sessions, new FixedClock(T0 + 20 * 60_000), { intervalMs: 5_000, retainMs: 65_000 });
+    await list.poll();
+    expect(list.isRevoked(s.id)).toBe(true);
   });
 });

@@ -10,12 +10,15 @@ export interface PollingRevocationListOptions {
   onError?: (error: unknown) => void;
 }
 
+/** How far apart clocks may be at start before the first read misses a revocation. */
+const START_MARGIN_MS = 60 * 60 * 1000;
+
 /**
  * In-memory view of revoked sessions: local revocations apply at once; a timer reads
  * storage every `intervalMs` for those made elsewhere, following the store's revocation
  * sequence (SPEC §6), so no clock of another process is ever compared with this one's and a
  * revocation that commits late is still read. Only the first read, at start, picks recent
- * revocations by time, over twice `retainMs`. An entry is dropped `retainMs` after this
+ * revocations by time: over `retainMs` plus a margin of `retainMs` or an hour, whichever is longer. An entry is dropped `retainMs` after this
  * process learnt of it (its own clock), when every access token of the session has expired.
  */
 export class PollingRevocationList implements RevocationList {
@@ -72,7 +75,7 @@ export class PollingRevocationList implements RevocationList {
     if (this.cursor === null) {
       // The cursor first: whatever commits after this read is numbered above it.
       const cursor = await this.sessions.revocationCursor();
-      ids = (await this.sessions.listRevokedSince(now - 2 * this.options.retainMs)).map((row) => row.id);
+      ids = (await this.sessions.listRevokedSince(now - this.options.retainMs - Math.max(this.options.retainMs, START_MARGIN_MS))).map((row) => row.id);
       this.cursor = cursor;
     } else {
       const page = await this.sessions.listRevokedAfter(this.cursor);
