@@ -27,7 +27,8 @@ WORKDIR /app
 COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json package-lock.json ./
-RUN mkdir -p /app/data && chown node:node /app/data
+# 0700: the SQLite database holds password hashes; the generated secret signs tokens.
+RUN mkdir -p /app/data && chown node:node /app/data && chmod 700 /app/data
 USER node
 EXPOSE 8080
 VOLUME ["/app/data"]

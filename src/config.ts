@@ -5,6 +5,7 @@ import { ROTATION_POLICIES, type RotationPolicyName } from './domain/rotation-po
 import { readJwtSettings } from './adapters/security/jwt-settings';
 import { SettingReader } from './adapters/system/setting-reader';
 import { parseRedisUrl } from './adapters/storage/redis-url';
+import { isPerProcessStore } from './adapters/storage/database-url';
 import { parseDatabaseUrl, parseHttpUrl, parseOrigins, parseReadableFile } from './adapters/system/location-parsers';
 import {
   parseBoolean,
@@ -83,6 +84,10 @@ export interface Config {
   databasePoolMax: number;
   /** Seconds in-flight requests get to finish after SIGTERM/SIGINT. */
   shutdownTimeout: number;
+  /** Seconds revoked sessions are kept for audit before the purge deletes them (`SESSION_RETENTION`). */
+  sessionRetention: number;
+  /** Seconds between background purges of stale sessions (`SESSION_PURGE_INTERVAL`). */
+  sessionPurgeInterval: number;
 }
 
 /** A setting is missing or malformed: one line per failure, each naming its variable. */
@@ -150,10 +155,15 @@ export function loadConfig(env: Record<string, string | undefined>, options: { c
     tokenCacheSize: s.get('TOKEN_CACHE_SIZE', 10_000, (r) => parseInteger(r, 0, 1_000_000)),
     databasePoolMax: 0, // set below: its default depends on WORKERS
     shutdownTimeout: s.get('SHUTDOWN_TIMEOUT', 10, parseDuration),
+    sessionRetention: s.get('SESSION_RETENTION', 7 * 86400, parseDuration),
+    sessionPurgeInterval: s.get('SESSION_PURGE_INTERVAL', 3600, (r) => parseDuration(r, { min: 1 })),
   };
   // Every worker has its own pool: by default they stay under 120 connections together, below
   // MariaDB's and MySQL's default max_connections (151), with 25 at most per process.
   config.databasePoolMax = s.get('DATABASE_POOL_MAX', Math.max(2, Math.min(25, Math.floor(120 / config.workers))), (r) => parseInteger(r, 1, 1000));
+  if (config.workers > 1 && isPerProcessStore(config.databaseUrl)) {
+    s.fail('WORKERS', `must be 1 with DATABASE_URL=${config.databaseUrl}: a per-process store would give each worker its own users, sessions and revocations (use sqlite:<file> or mysql://)`);
+  }
   if (s.issues.length > 0) throw new ConfigError(s.issues);
   return config;
 }

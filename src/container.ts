@@ -19,13 +19,14 @@ import { loadRoutesFile, RouteTable } from './adapters/proxy/route-table';
 import { availableParallelism } from 'node:os';
 import http, { type IncomingMessage, type RequestListener } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { PinoAuditLog } from './adapters/logging/pino-audit-log';
+import { PinoAuditLog, usernameHashKeyFrom } from './adapters/logging/pino-audit-log';
 import { createLogger } from './adapters/logging/pino-logger';
 import { PollingRevocationList } from './adapters/revocation/polling-revocation-list';
 import { Argon2PasswordHasher } from './adapters/security/argon2-password-hasher';
 import { JwtTokenSigner } from './adapters/security/jwt-token-signer';
 import { CachingTokenSigner } from './adapters/security/caching-token-signer';
 import { openStorage, type Storage } from './adapters/storage/open-storage';
+import { startSessionPurger } from './adapters/storage/session-purger';
 import { knexLog } from './adapters/storage/knex-log';
 import { RandomIdGenerator } from './adapters/system/random-id-generator';
 import { SystemClock } from './adapters/system/system-clock';
@@ -66,7 +67,7 @@ export function createContainer(config: Config, storage: Storage, options: Compo
   c.bind(T.Hasher).toResolvedValue(
     () => new Argon2PasswordHasher({ concurrency: Math.max(1, Math.floor((availableParallelism() - 1) / config.workers)) }),
   );
-  c.bind(T.Audit).toResolvedValue((logger: Logger) => new PinoAuditLog(logger), [T.Logger]);
+  c.bind(T.Audit).toResolvedValue((logger: Logger) => new PinoAuditLog(logger, { usernameHashKey: usernameHashKeyFrom(config.jwt.secret ?? config.jwt.privateKeyPem) }), [T.Logger]);
   c.bind(T.Throttle).toResolvedValue(() => options.throttle ?? new FlexibleLoginThrottle(config.loginRateLimit));
   c.bind(T.Signer).toResolvedValue(
     (clock: Clock) =>
@@ -127,6 +128,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const storage = await openStorage(config.databaseUrl, {
     driverLog,
     dataDir: config.dataDir,
+    onWarning: (message) => logger.warn(message),
     poolMax: config.databasePoolMax,
     sessionStoreUrl: config.sessionStoreUrl ?? undefined,
     sessionStore: { revocationRetentionMs: Math.max(86_400_000, 2 * (config.accessTokenTtl + config.clockSkew) * 1000) },
@@ -137,6 +139,11 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const container = createContainer(config, storage, { ...options, logger, throttle: counters.throttle, routes: upstreams.routes });
   const revocations = container.get(TYPES.Revocations);
   await revocations.start();
+  const stopPurger = startSessionPurger(() => container.get(TYPES.PurgeSessions).execute(), {
+    intervalMs: config.sessionPurgeInterval * 1000,
+    onPurged: (count) => count > 0 && logger.info({ count }, 'purged stale sessions'),
+    onError: (err) => logger.warn({ err }, 'session purge failed; retrying at the next interval'),
+  });
   const registry = container.get(TYPES.Sockets);
   revocations.onRevoked((ids) => registry.closeSessions(ids));
   const signer = container.get(TYPES.Signer);
@@ -167,6 +174,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     },
     close: async () => {
       revocations.stop();
+      stopPurger();
       await dispatcher.close();
       await upstreams.close();
       await counters.close();
@@ -183,6 +191,7 @@ export function adminDeps(container: Container): AdminDeps {
     changePassword: container.get(TYPES.ChangePassword),
     revokeSession: container.get(TYPES.RevokeSession),
     listSessions: container.get(TYPES.ListSessions),
+    purgeSessions: container.get(TYPES.PurgeSessions),
     users: container.get(TYPES.Users),
   };
 }

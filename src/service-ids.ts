@@ -22,6 +22,7 @@ import type { Refresh } from './application/refresh';
 import type { RefreshTokenSpender } from './application/refresh-token-spender';
 import type { RevokeSession } from './application/revoke-session';
 import type { SessionSettings } from './application/settings';
+import type { PurgeSessions } from './application/purge-sessions';
 import type { TokenIssuer } from './application/token-issuer';
 import type { HttpDeps } from './adapters/http/deps';
 import type { GatewayMetrics } from './adapters/metrics/gateway-metrics';
@@ -70,6 +71,7 @@ export const TYPES = {
   DisableUser: token<DisableUser>('DisableUser'),
   ChangePassword: token<ChangePassword>('ChangePassword'),
   RevokeSession: token<RevokeSession>('RevokeSession'),
+  PurgeSessions: token<PurgeSessions>('PurgeSessions'),
   HttpDeps: token<HttpDeps>('HttpDeps'),
   Metrics: token<GatewayMetrics>('Metrics'),
   Routes: token<RouteTable>('RouteTable'),

@@ -19,6 +19,8 @@ import { Logout } from './application/logout';
 import { Refresh } from './application/refresh';
 import { RefreshTokenSpender } from './application/refresh-token-spender';
 import { RevokeSession } from './application/revoke-session';
+import { PurgeSessions } from './application/purge-sessions';
+import type { Config } from './config';
 import type { SessionSettings } from './application/settings';
 import { TokenIssuer } from './application/token-issuer';
 import { TYPES } from './service-ids';
@@ -41,8 +43,13 @@ export function bindUseCases(c: Container): void {
   );
   c.bind(T.Refresh).toResolvedValue((g: AuthenticateRequest, sp: RefreshTokenSpender, k: Clock) => new Refresh(g, sp, k), [T.Gate, T.Spender, T.Clock]);
   c.bind(T.Logout).toResolvedValue(
-    (s: TokenSigner, r: SessionRepository, rl: RevocationList, k: Clock, a: AuditLog) => new Logout(s, r, rl, k, a),
-    [T.Signer, T.Sessions, T.Revocations, T.Clock, T.Audit],
+    (s: TokenSigner, r: SessionRepository, rl: RevocationList, k: Clock, a: AuditLog, st: SessionSettings) => new Logout(s, r, rl, k, a, st),
+    [T.Signer, T.Sessions, T.Revocations, T.Clock, T.Audit, T.SessionSettings],
+  );
+  c.bind(T.PurgeSessions).toResolvedValue(
+    (s: SessionRepository, k: Clock, cfg: Config) =>
+      new PurgeSessions(s, k, { accessTokenTtl: cfg.accessTokenTtl, refreshTokenTtl: cfg.refreshTokenTtl, clockSkew: cfg.clockSkew, sessionRetention: cfg.sessionRetention }),
+    [T.Sessions, T.Clock, T.Config],
   );
   c.bind(T.ListSessions).toResolvedValue((s: SessionRepository, k: Clock, st: SessionSettings) => new ListSessions(s, k, st), [T.Sessions, T.Clock, T.SessionSettings]);
   c.bind(T.AddUser).toResolvedValue((u: UserRepository, h: PasswordHasher, i: IdGenerator, k: Clock) => new AddUser(u, h, i, k), [T.Users, T.Hasher, T.Ids, T.Clock]);

@@ -45,23 +45,24 @@ export class Login {
     const problem = usernameProblem(input.username) ?? passwordProblem(input.password);
     if (problem) throw reject('invalid_request', problem);
     const username = normalizeUsername(input.username);
-    const wait = await this.throttle.blockedFor(username, ctx.ip);
+    const wait = await this.throttle.attempt(username, ctx.ip);
     if (wait > 0) {
-      this.audit.record({ type: 'login_throttled', username, ip: ctx.ip, requestId: ctx.requestId });
+      const known = (await this.users.findByUsername(username)) !== null;
+      this.audit.record({ type: 'login_throttled', ...this.named(username, known), ip: ctx.ip, requestId: ctx.requestId });
       this.metrics.loginResult('throttled');
       throw new DomainError('rate_limited', 'too many failed logins; try again later', { retryAfterSeconds: wait });
     }
     const user = await this.users.findByUsername(username);
     // Unknown users are checked against a dummy hash so timing does not tell them apart.
     const matches = await this.hasher.verify(user?.passwordHash ?? (await this.dummy()), input.password);
+    // The attempt was counted before hashing; a failure simply keeps it.
     if (!user || !matches || user.disabled) {
-      await this.throttle.recordFailure(username, ctx.ip);
       const reason = !user ? 'unknown_user' : user.disabled ? 'user_disabled' : 'wrong_password';
       this.metrics.loginResult('failure');
-      this.audit.record({ type: 'login_failure', username, userId: user?.id, reason, ip: ctx.ip, requestId: ctx.requestId });
+      this.audit.record({ type: 'login_failure', ...this.named(username, user !== null), userId: user?.id, reason, ip: ctx.ip, requestId: ctx.requestId });
       throw reject('invalid_credentials');
     }
-    await this.throttle.reset(username);
+    await this.throttle.succeeded(username, ctx.ip);
     const now = this.clock.now();
     const session: Session = {
       id: this.ids.next(),
@@ -93,6 +94,11 @@ export class Login {
       refreshExpiresIn: refresh.expiresIn,
       reissued: ['access', 'refresh'],
     };
+  }
+
+  /** What was typed names a user only when it is one; otherwise it may be a password (SPEC §4 audit). */
+  private named(username: string, known: boolean): { username: string } | { typedUsername: string } {
+    return known ? { username } : { typedUsername: username };
   }
 
   private dummy(): Promise<string> {

@@ -14,6 +14,8 @@ export function tempDir(): string {
 }
 
 export const SECRET = 'x'.repeat(40);
+/** A secret production accepts: random-looking (production refuses placeholders and low entropy). */
+export const PRODUCTION_SECRET = 'q7Rk2vN9xLp4Tz8Wm3Hc6Jd1Fs5Gb0Ya-uEoIi_wK';
 
 /** Loads with a fresh temporary cwd, so generated secrets never land in the repo. */
 export const load = (env: Record<string, string | undefined>, cwd = tempDir()) => loadConfig(env, { cwd });

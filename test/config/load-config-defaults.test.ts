@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { load, issuesOf, SECRET, tempDir } from './config-fixtures';
+import { load, issuesOf, PRODUCTION_SECRET, SECRET, tempDir } from './config-fixtures';
 
 describe('loadConfig defaults (SPEC §7)', () => {
   it('gives a working configuration with no settings at all', () => {
@@ -85,7 +85,7 @@ describe('loadConfig defaults (SPEC §7)', () => {
   });
 
   it('makes cookies Secure by default in production only', () => {
-    const prod = { NODE_ENV: 'production', JWT_SECRET: SECRET, UPSTREAM_URL: 'http://app:3000' };
+    const prod = { NODE_ENV: 'production', JWT_SECRET: PRODUCTION_SECRET, UPSTREAM_URL: 'http://app:3000' };
     expect(load(prod).cookie.secure).toBe(true);
     expect(load({ ...prod, COOKIE_SECURE: 'false' }).cookie.secure).toBe(false);
     expect(load({ COOKIE_SECURE: 'true' }).cookie.secure).toBe(true);

@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { issuesOf, load, SECRET, tempDir } from './config-fixtures';
+import { issuesOf, load, PRODUCTION_SECRET as SECRET, tempDir } from './config-fixtures';
 
 const PROD = { NODE_ENV: 'production' };
 

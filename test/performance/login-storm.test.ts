@@ -28,6 +28,9 @@ const inFlight = (): { now: number; max: number; calls: number } => jest.require
 
 const STORM = 200;
 const PASSWORD = 'storm-password-123';
+/** Four accounts: in-flight attempts also count toward the fixed ceiling of 100 per account. */
+const USERS = ['storm-0', 'storm-1', 'storm-2', 'storm-3'];
+let turn = 0;
 
 function listen(server: http.Server): Promise<string> {
   return new Promise((resolve) => {
@@ -52,11 +55,12 @@ describe('a storm of concurrent logins', () => {
     });
     const upstreamUrl = await listen(upstream);
     const config = loadConfig(
-      { DATABASE_URL: 'memory:', UPSTREAM_URL: upstreamUrl, JWT_SECRET: 'login-storm-test-secret-0123456789abcdef', LOG_LEVEL: 'silent' },
+      // Attempts in flight count toward LOGIN_RATE_LIMIT (issue 12 #2), so the storm gets room.
+      { DATABASE_URL: 'memory:', UPSTREAM_URL: upstreamUrl, JWT_SECRET: 'login-storm-test-secret-0123456789abcdef', LOG_LEVEL: 'silent', LOGIN_RATE_LIMIT: '10000/15m' },
       { cwd: dir },
     );
     comp = await compose(config, { defaultMetrics: false });
-    await comp.container.get(TYPES.AddUser).execute({ username: 'storm', password: PASSWORD, roles: [] });
+    for (const username of USERS) await comp.container.get(TYPES.AddUser).execute({ username, password: PASSWORD, roles: [] });
     gateway = comp.server();
     base = await listen(gateway);
   }, 60_000);
@@ -74,7 +78,7 @@ describe('a storm of concurrent logins', () => {
     fetch(`${base}/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'storm', password: PASSWORD }),
+      body: JSON.stringify({ username: USERS[turn++ % USERS.length], password: PASSWORD }),
     });
 
   it('answers every login and every proxied request, with never more than 4 hashes running at once', async () => {

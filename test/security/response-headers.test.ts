@@ -17,7 +17,7 @@ function csp(res: Response): Map<string, string[]> {
 function expectHardenedPage(res: Response): void {
   expect(res.headers['content-type']).toMatch(/^text\/html/);
   expect(res.headers['x-content-type-options']).toBe('nosniff');
-  expect(res.headers['referrer-policy']).toBe('no-referrer');
+  expect(res.headers['referrer-policy']).toBe('same-origin');
   expect(res.headers['x-frame-options']).toBe('DENY');
   expect(res.headers['cache-control']).toBe('no-store');
   const policy = csp(res);
@@ -73,7 +73,7 @@ forEachStorage('security: response headers', (target) => {
       }
     });
 
-    it('serves the login page with nosniff, no-referrer, frame denial and a strict CSP without scripts', async () => {
+    it('serves the login page with nosniff, a same-origin referrer policy, frame denial and a strict CSP without scripts', async () => {
       expectHardenedPage(await gateway().http().get('/auth/login?rd=/app'));
     });
 

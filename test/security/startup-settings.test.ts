@@ -22,7 +22,7 @@ function startupIssues(env: Record<string, string>): string[] {
   }
 }
 
-const PRODUCTION = { NODE_ENV: 'production', UPSTREAM_URL: 'http://127.0.0.1:9000', JWT_SECRET: 'p'.repeat(48) };
+const PRODUCTION = { NODE_ENV: 'production', UPSTREAM_URL: 'http://127.0.0.1:9000', JWT_SECRET: 'q7Rk2vN9xLp4Tz8Wm3Hc6Jd1Fs5Gb0Ya-uEoIi_wK' };
 
 describe('security: settings that stop the start', () => {
   it.each<[string, string]>([

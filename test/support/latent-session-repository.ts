@@ -1,4 +1,4 @@
-import type { SessionRepository } from '../../src/domain/ports/session-repository';
+import type { PurgeCutoffs, SessionRepository } from '../../src/domain/ports/session-repository';
 import type { RevokeReason, Session } from '../../src/domain/session';
 
 /**
@@ -26,6 +26,9 @@ export class LatentSessionRepository implements SessionRepository {
   }
   listActiveForUser(userId: string, now: number) { return this.later(() => this.inner.listActiveForUser(userId, now)); }
   listRevokedSince(since: number) { return this.later(() => this.inner.listRevokedSince(since)); }
+  revocationCursor() { return this.later(() => this.inner.revocationCursor()); }
+  listRevokedAfter(cursor: number) { return this.later(() => this.inner.listRevokedAfter(cursor)); }
+  purge(cutoffs: PurgeCutoffs, limit: number) { return this.later(() => this.inner.purge(cutoffs, limit)); }
   ping() { return this.later(() => this.inner.ping()); }
 
   /** Deterministic pseudo-random delay (a tiny LCG), so a failure replays identically. */

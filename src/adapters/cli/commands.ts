@@ -4,6 +4,7 @@ import type { ChangePassword } from '../../application/change-password';
 import type { DisableUser } from '../../application/disable-user';
 import { findUserOrFail } from '../../application/find-user';
 import type { ListSessions } from '../../application/list-sessions';
+import type { PurgeSessions } from '../../application/purge-sessions';
 import type { RevokeSession } from '../../application/revoke-session';
 import type { UserRepository } from '../../domain/ports/user-repository';
 import type { CliIo } from './cli-io';
@@ -15,6 +16,7 @@ export interface AdminDeps {
   changePassword: ChangePassword;
   revokeSession: RevokeSession;
   listSessions: ListSessions;
+  purgeSessions: PurgeSessions;
   users: UserRepository;
 }
 
@@ -28,7 +30,8 @@ export const USAGE = `usage: tokengate <command>
   user disable <name>                     disable a user and revoke their sessions
   user list
   session list <name>                     a user's live sessions
-  session revoke <sid>`;
+  session revoke <sid>
+  session purge                           delete ended, idle and long-revoked sessions now`;
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -82,6 +85,11 @@ export async function runAdminCommand(args: string[], deps: AdminDeps, io: CliIo
       const sid = needName();
       const revoked = await deps.revokeSession.execute(sid);
       io.out(revoked ? `revoked session ${sid}` : `session ${sid} was already revoked`);
+      return;
+    }
+    case 'session purge': {
+      if (name) throw new UsageError(`unexpected argument "${name}"`);
+      io.out(`purged ${await deps.purgeSessions.execute()} session(s)`);
       return;
     }
     default:

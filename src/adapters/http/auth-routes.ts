@@ -7,7 +7,7 @@ import { defaultClientScriptFile, mountClientScript } from './client-script';
 import { assertSameOrigin } from './csrf';
 import type { HttpDeps } from './deps';
 import { verifyAnswer } from '../admission/answers';
-import { mountLoginRoutes, rejectQueryCredentials } from './login-routes';
+import { mountLoginRoutes, refuseCrossSite, rejectQueryCredentials } from './login-routes';
 import { mountOpenApi } from './openapi-route';
 import { requestContext } from './request-context';
 import { safeRedirect } from './redirect';
@@ -51,11 +51,10 @@ export function authRouter(deps: HttpDeps): Router {
     sendGrant(ctx, grant, cookies, tokens.viaHeader);
   });
 
-  router.post('/logout', body, async (ctx) => {
+  router.post('/logout', refuseCrossSite(settings.corsOrigins), body, async (ctx) => {
     rejectQueryCredentials(ctx);
     const scope = logoutScope(ctx);
     const tokens = readTokens(ctx, cookies, ctx.state.body as BodyFields);
-    if (tokens.viaCookie) assertSameOrigin(ctx, settings.corsOrigins);
     await deps.logout.execute(tokens, scope, requestContext(ctx));
     if (scope !== 'others') cookies.clear(ctx);
     const body = ctx.state.body as BodyFields;

@@ -7,6 +7,8 @@ export type BodyFields = Record<string, unknown>;
 const JSON_TYPES = ['application/json', 'application/*+json'];
 const FORM_TYPES = ['application/x-www-form-urlencoded'];
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Deepest JSON nesting accepted (the top-level object is 1); auth bodies need 1. */
+export const MAX_JSON_DEPTH = 32;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 const bad = (message: string): DomainError => new DomainError('invalid_request', message);
@@ -59,6 +61,7 @@ function decodeBody(ctx: Context): BodyFields {
 }
 
 function parseJsonObject(text: string): BodyFields {
+  if (jsonDepth(text) > MAX_JSON_DEPTH) throw bad(`the body is nested deeper than ${MAX_JSON_DEPTH} levels`);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -70,11 +73,33 @@ function parseJsonObject(text: string): BodyFields {
   return value as BodyFields;
 }
 
-function assertSafeKeys(value: unknown): void {
-  if (typeof value !== 'object' || value === null) return;
-  for (const key of Object.keys(value)) {
-    if (FORBIDDEN_KEYS.has(key)) throw bad(`the key "${key}" is not allowed`);
-    assertSafeKeys((value as Record<string, unknown>)[key]);
+/** The deepest bracket nesting of JSON text, brackets inside strings aside; one pass, no recursion. */
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
+}
+
+/** Refuses prototype keys at any depth, with an explicit stack (no recursion to overflow). */
+function assertSafeKeys(root: unknown): void {
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value !== 'object' || value === null) continue;
+    for (const key of Object.keys(value)) {
+      if (FORBIDDEN_KEYS.has(key)) throw bad(`the key "${key}" is not allowed`);
+      pending.push((value as Record<string, unknown>)[key]);
+    }
   }
 }
 

@@ -49,7 +49,9 @@ export function sendLoginPage(ctx: Context, status: number, input: LoginPageInpu
   ctx.type = 'text/html; charset=utf-8';
   ctx.set('Cache-Control', 'no-store');
   ctx.set('X-Content-Type-Options', 'nosniff');
-  ctx.set('Referrer-Policy', 'no-referrer');
+  // same-origin, not no-referrer: under no-referrer browsers send `Origin: null` with the form's
+  // POST, which the login CSRF check must refuse; other origins still get no referrer.
+  ctx.set('Referrer-Policy', 'same-origin');
   ctx.set('X-Frame-Options', 'DENY');
   ctx.set('Content-Security-Policy', LOGIN_PAGE_CSP);
   ctx.body = renderLoginPage(input);

@@ -1,9 +1,10 @@
 import type Router from '@koa/router';
-import type { Context, Next } from 'koa';
+import type { Context, Middleware, Next } from 'koa';
 import { DomainError, isDomainError, type ErrorCode } from '../../domain/errors';
 import { ERROR_STATUS } from './error-status';
 import type { LoginInput } from '../../application/login';
 import { authBodyParser, type BodyFields } from './body';
+import { assertSameOrigin } from './csrf';
 import type { TokenCookies } from './cookies';
 import type { HttpDeps } from './deps';
 import { sendLoginPage } from './login-page';
@@ -19,6 +20,18 @@ export function rejectQueryCredentials(ctx: Context): void {
   if (QUERY_CREDENTIALS.some((k) => k in ctx.query)) {
     throw new DomainError('invalid_request', 'credentials are not accepted in the query string');
   }
+}
+
+/**
+ * The CSRF rule on every call, cookies or not (SPEC §4 `forbidden`): a cross-site login would
+ * sign the victim in as the attacker, a cross-site logout would end the victim's session.
+ * Runs before the body is read.
+ */
+export function refuseCrossSite(allowedOrigins: readonly string[]): Middleware {
+  return (ctx, next) => {
+    assertSameOrigin(ctx, allowedOrigins);
+    return next();
+  };
 }
 
 function loginInput(body: BodyFields): LoginInput {
@@ -58,7 +71,7 @@ export function mountLoginRoutes(router: Router, deps: HttpDeps, cookies: TokenC
   router.get('/login', (ctx) => {
     sendLoginPage(ctx, 200, { action: loginPath, rd: safeRedirect(ctx.query.rd) });
   });
-  router.post('/login', formErrors, authBodyParser(deps.settings.bodyLimit), async (ctx) => {
+  router.post('/login', refuseCrossSite(deps.settings.corsOrigins), formErrors, authBodyParser(deps.settings.bodyLimit), async (ctx) => {
     rejectQueryCredentials(ctx);
     const body = ctx.state.body as BodyFields;
     const grant = await deps.login.execute(loginInput(body), requestContext(ctx));

@@ -135,7 +135,9 @@ export const OPENAPI_DOCUMENT = {
         responses: {
           '204': { description: 'Done (also when no, an invalid or an already revoked token was given); cookies cleared unless `scope=others`.', headers: { ...REQUEST_ID, 'Set-Cookie': ref('headers', 'ClearTokenCookies') } },
           '303': redirect('A form post with `rd`: logged out, sent to `rd`.', ref('headers', 'ClearTokenCookies')),
-          ...BODY_ERRORS, '403': res('Forbidden'), ...COMMON,
+          ...BODY_ERRORS,
+          '401': errorResponse('`scope=others` or `global` with a stale token (expired, or spent by rotation): log in again.', ['login_required'], WWW_AUTH),
+          '403': res('Forbidden'), ...COMMON,
         },
       },
     },

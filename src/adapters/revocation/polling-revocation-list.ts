@@ -10,15 +10,22 @@ export interface PollingRevocationListOptions {
   onError?: (error: unknown) => void;
 }
 
+/** How far apart clocks may be at start before the first read misses a revocation. */
+const START_MARGIN_MS = 60 * 60 * 1000;
+
 /**
  * In-memory view of revoked sessions: local revocations apply at once; a timer reads
- * storage every `intervalMs` for those made elsewhere. Entries older than `retainMs` are
- * dropped, since every access token of such a session has expired by then.
+ * storage every `intervalMs` for those made elsewhere, following the store's revocation
+ * sequence (SPEC §6), so no clock of another process is ever compared with this one's and a
+ * revocation that commits late is still read. Only the first read, at start, picks recent
+ * revocations by time: over `retainMs` plus a margin of `retainMs` or an hour, whichever is longer. An entry is dropped `retainMs` after this
+ * process learnt of it (its own clock), when every access token of the session has expired.
  */
 export class PollingRevocationList implements RevocationList {
   private readonly revoked = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
-  private lastPoll = 0;
+  /** Position in the store's revocation sequence; null until the first read. */
+  private cursor: number | null = null;
   private readonly listeners: ((sessionIds: string[]) => void)[] = [];
 
   constructor(
@@ -61,15 +68,23 @@ export class PollingRevocationList implements RevocationList {
     this.timer = null;
   }
 
-  /** One refresh from storage; overlapping windows so no revocation falls between polls. */
+  /** One refresh from storage: what was revoked after the cursor. */
   async poll(): Promise<void> {
     const now = this.clock.now();
-    const since = this.lastPoll === 0 ? now - this.options.retainMs : this.lastPoll - this.options.intervalMs;
-    const rows = await this.sessions.listRevokedSince(since);
-    const fresh = rows.filter((row) => !this.revoked.has(row.id)).map((row) => row.id);
-    for (const row of rows) this.revoked.set(row.id, row.revokedAt);
+    let ids: string[];
+    if (this.cursor === null) {
+      // The cursor first: whatever commits after this read is numbered above it.
+      const cursor = await this.sessions.revocationCursor();
+      ids = (await this.sessions.listRevokedSince(now - this.options.retainMs - Math.max(this.options.retainMs, START_MARGIN_MS))).map((row) => row.id);
+      this.cursor = cursor;
+    } else {
+      const page = await this.sessions.listRevokedAfter(this.cursor);
+      ids = page.ids;
+      this.cursor = page.cursor;
+    }
+    const fresh = ids.filter((id) => !this.revoked.has(id));
+    for (const id of fresh) this.revoked.set(id, now);
     this.notify(fresh);
-    this.lastPoll = now;
     const horizon = now - this.options.retainMs;
     for (const [id, at] of this.revoked) if (at < horizon) this.revoked.delete(id);
   }

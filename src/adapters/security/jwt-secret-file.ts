@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const MIN_SECRET_BYTES = 32;
@@ -25,7 +25,10 @@ export function loadOrCreateJwtSecret(dataDir: string): Buffer {
   const file = join(dataDir, SECRET_FILE_NAME);
   try {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    // The data directory is the gateway's own: nobody else reads a signing key (SPEC §6).
+    if ((statSync(dataDir).mode & 0o077) !== 0) chmodSync(dataDir, 0o700);
     publishOnce(file, randomBytes(GENERATED_BYTES).toString('base64url'));
+    if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
     return decodeStored(readFileSync(file, 'utf8'), file);
   } catch (e) {
     if (e instanceof StoredSecretError) throw e;

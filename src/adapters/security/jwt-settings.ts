@@ -3,6 +3,7 @@ import type { Config, JwtAlgorithm } from '../../config';
 import type { SettingReader } from '../system/setting-reader';
 import { parseChoice } from '../system/setting-parsers';
 import { loadOrCreateJwtSecret, parseJwtSecret } from './jwt-secret-file';
+import { weakSecretProblem } from './secret-strength';
 import { isKeyPair, readPrivateKeyPem, readPublicKeyPem, type AsymmetricAlgorithm } from './pem-keys';
 
 export const JWT_ALGORITHMS: readonly JwtAlgorithm[] = ['HS256', 'RS256', 'ES256'];
@@ -27,7 +28,15 @@ export function readJwtSettings(s: SettingReader, ctx: Context): Config['jwt'] {
 
 function readSecret(s: SettingReader, ctx: Context): Buffer | null {
   const given = s.exact('JWT_SECRET');
-  if (given !== undefined) return s.attempt('JWT_SECRET', () => parseJwtSecret(given), null);
+  if (given !== undefined) {
+    return s.attempt('JWT_SECRET', () => {
+      const secret = parseJwtSecret(given);
+      // Anyone with the repository or the docs could sign tokens for any user and role.
+      const weak = ctx.production ? weakSecretProblem(given) : null;
+      if (weak) throw new Error(`${weak} (refused in production)`);
+      return secret;
+    }, null);
+  }
   if (ctx.production) {
     s.fail('JWT_SECRET', 'required in production with HS256 (at least 32 bytes; e.g. openssl rand -base64 48)');
     return null;

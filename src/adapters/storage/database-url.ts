@@ -20,6 +20,16 @@ const unsupported = (url: string): Error =>
     `Unsupported DATABASE_URL "${redactDatabaseUrl(url)}": use sqlite:<path>, sqlite::memory:, mysql://user:pass@host:3306/db or memory:`,
   );
 
+/** `memory:` and `sqlite::memory:` live inside one process: other processes cannot share them. */
+export function isPerProcessStore(url: string): boolean {
+  try {
+    const target = parseDatabaseUrl(url);
+    return target.kind === 'memory' || (target.kind === 'sqlite' && target.filename === SQLITE_IN_MEMORY);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Parses `DATABASE_URL` (SPEC §6). Relative SQLite paths resolve against the working
  * directory; a bare `sqlite:` means `<dataDir>/tokengate.db`. Throws one clear line.

@@ -1,4 +1,4 @@
-import type { RotationNext, SessionRepository } from '../../domain/ports/session-repository';
+import type { PurgeCutoffs, RotationNext, SessionRepository } from '../../domain/ports/session-repository';
 import type { RevokeReason, Session } from '../../domain/session';
 import { clampSessionFields } from './session-limits';
 
@@ -11,6 +11,9 @@ const byNewest = (a: Session, b: Session): number =>
  */
 export class MemorySessionRepository implements SessionRepository {
   private readonly sessions = new Map<string, Session>();
+  /** Revocation sequence: the position of each revoked session, in revocation order. */
+  private readonly revocationSeq = new Map<string, number>();
+  private sequence = 0;
 
   async create(session: Session): Promise<void> {
     if (this.sessions.has(session.id)) throw new Error(`duplicate session id ${session.id}`);
@@ -70,12 +73,37 @@ export class MemorySessionRepository implements SessionRepository {
     return revoked.sort((a, b) => a.revokedAt - b.revokedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
+  async purge(cutoffs: PurgeCutoffs, limit: number): Promise<number> {
+    let deleted = 0;
+    for (const s of this.sessions.values()) {
+      if (deleted >= limit) break;
+      const stale = s.revokedAt === null
+        ? s.expiresAt < cutoffs.expiredBefore || s.lastUsedAt < cutoffs.idleBefore
+        : s.revokedAt < cutoffs.revokedBefore;
+      if (stale && this.sessions.delete(s.id)) {
+        this.revocationSeq.delete(s.id);
+        deleted++;
+      }
+    }
+    return deleted;
+  }
+
+  async revocationCursor(): Promise<number> {
+    return this.sequence;
+  }
+
+  async listRevokedAfter(cursor: number): Promise<{ ids: string[]; cursor: number }> {
+    const ids = [...this.revocationSeq].filter(([, seq]) => seq > cursor).sort((x, y) => x[1] - y[1]).map(([id]) => id);
+    return { ids, cursor: this.sequence };
+  }
+
   async ping(): Promise<void> {}
 
   private revokeNow(id: string, reason: RevokeReason, now: number): boolean {
     const session = this.sessions.get(id);
     if (!session || session.revokedAt !== null) return false;
     this.sessions.set(id, { ...session, revokedAt: now, revokeReason: reason });
+    this.revocationSeq.set(id, ++this.sequence);
     return true;
   }
 }

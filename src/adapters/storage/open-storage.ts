@@ -1,5 +1,3 @@
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import { knex, type Knex } from 'knex';
 import type { SessionRepository } from '../../domain/ports/session-repository';
 import type { UserRepository } from '../../domain/ports/user-repository';
@@ -12,6 +10,7 @@ import { MemoryUserRepository } from './memory-user-repository';
 import { openRedisSessionStore, type RedisSessionStoreOptions } from './redis-session-store';
 import { parseRedisUrl } from './redis-url';
 import { guardStorage } from './storage-errors';
+import { preparePrivateSqliteFile } from './private-files';
 
 export interface Storage {
   kind: 'sqlite' | 'mysql' | 'memory';
@@ -36,12 +35,14 @@ export interface OpenStorageOptions {
   poolMax?: number;
   /** Where Knex's own messages go (`knexLog`); Knex prints them with `console.log` otherwise. */
   driverLog?: Knex.Logger;
+  /** Told when the SQLite file's directory is readable by others and not the data directory. */
+  onWarning?: (message: string) => void;
 }
 
 /**
  * Opens the storage named by `DATABASE_URL` (SPEC §6), with sessions in Redis when
  * `sessionStoreUrl` is set (then `migrate()` migrates SQL only and `close()` closes both).
- * Creates a SQLite file's directory, otherwise connects lazily: nothing reaches a store
+ * Creates a SQLite file (0600) and its directory (0700), otherwise connects lazily: nothing reaches a store
  * before the first query, `migrate()` or `ping()`. Throws one clear line on an unsupported URL.
  */
 export async function openStorage(databaseUrl: string, options: OpenStorageOptions = {}): Promise<Storage> {
@@ -75,7 +76,7 @@ async function openDatabase(databaseUrl: string, options: OpenStorageOptions): P
     };
   }
   if (target.kind === 'sqlite' && target.filename !== SQLITE_IN_MEMORY) {
-    await mkdir(path.dirname(target.filename), { recursive: true });
+    await preparePrivateSqliteFile(target.filename, { dataDir: options.dataDir, onWarning: options.onWarning });
   }
   const db = knex(knexConfigFromTarget(target, { poolMax: options.poolMax, log: options.driverLog }));
   return {

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { RotationNext, SessionRepository } from '../../domain/ports/session-repository';
+import type { PurgeCutoffs, RotationNext, SessionRepository } from '../../domain/ports/session-repository';
 import type { RevokeReason, Session } from '../../domain/session';
 import { guardRedis } from './redis-errors';
 import { fromSessionHash, hashFromPairs, toHashArgs } from './redis-session-hash';
@@ -121,6 +121,41 @@ export class RedisSessionRepository implements SessionRepository {
     const revoked: { id: string; revokedAt: number }[] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) revoked.push({ id: flat[i]!, revokedAt: Number(flat[i + 1]) });
     return revoked;
+  }
+
+  async revocationCursor(): Promise<number> {
+    return Number((await guardRedis(() => this.redis.get(`${this.revokedKey}:n`))) ?? 0);
+  }
+
+  async listRevokedAfter(cursor: number): Promise<{ ids: string[]; cursor: number }> {
+    const flat = await guardRedis(() => this.redis.zrangebyscore(`${this.revokedKey}:seq`, `(${cursor}`, '+inf', 'WITHSCORES'));
+    const ids: string[] = [];
+    let last = cursor;
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      ids.push(flat[i]!);
+      last = Number(flat[i + 1]);
+    }
+    return { ids, cursor: last };
+  }
+
+  /**
+   * Walks the session keys with SCAN (no long-running command) and deletes the stale ones
+   * with a script that checks each again. Keys also expire by themselves, `expiryMarginMs`
+   * after the session's absolute end.
+   */
+  async purge(cutoffs: PurgeCutoffs, limit: number): Promise<number> {
+    const match = `${this.prefix.replace(/[*?[\]\\]/g, '\\$&')}s:*`;
+    let cursor = '0';
+    let deleted = 0;
+    do {
+      const [next, keys] = await guardRedis(() => this.redis.scan(cursor, 'MATCH', match, 'COUNT', 500));
+      cursor = next;
+      if (keys.length > 0) {
+        const args = [this.prefix, cutoffs.expiredBefore, cutoffs.idleBefore, cutoffs.revokedBefore, limit - deleted];
+        deleted += await guardRedis(() => this.redis.tgSessionPurge(keys.length, ...keys, ...args));
+      }
+    } while (cursor !== '0' && deleted < limit);
+    return deleted;
   }
 
   async ping(): Promise<void> {

@@ -8,18 +8,25 @@ import type { Redis } from 'ioredis';
  * script ever recreates an expired session without its expiry.
  */
 
-/** Shared by the revoking scripts: `rk` is the revocation index key. */
+/**
+ * Shared by the revoking scripts: `rk` is the revocation index key (scored by time); beside it
+ * `rk:n` counts revocations and `rk:seq` scores each revoked id by its number, which other
+ * instances follow without comparing clocks (scripts run one at a time: numbers are in order).
+ */
 const REVOKE_ONE = `
 local function revoke_one(key, id, rk, reason, now)
   local s = redis.call('HMGET', key, 'userId', 'revokedAt')
   if not s[1] or s[2] then return false end
   redis.call('HSET', key, 'revokedAt', now, 'revokeReason', reason)
   redis.call('ZADD', rk, now, id)
+  redis.call('ZADD', rk .. ':seq', redis.call('INCR', rk .. ':n'), id)
   return true
 end
 local function trim_revocations(rk, below, retention)
+  for _, old in ipairs(redis.call('ZRANGEBYSCORE', rk, '-inf', '(' .. below)) do redis.call('ZREM', rk .. ':seq', old) end
   redis.call('ZREMRANGEBYSCORE', rk, '-inf', '(' .. below)
   if redis.call('PTTL', rk) < tonumber(retention) then redis.call('PEXPIRE', rk, retention) end
+  if redis.call('PTTL', rk .. ':seq') < tonumber(retention) then redis.call('PEXPIRE', rk .. ':seq', retention) end
 end
 `;
 
@@ -107,6 +114,30 @@ end
 return found
 `;
 
+/**
+ * KEYS: session hashes (from a SCAN). ARGV: keyPrefix, expiredBefore, idleBefore, revokedBefore,
+ * limit. Deletes at most `limit` sessions no token can use (SPEC §6) and their user-index
+ * entries; returns how many.
+ */
+const PURGE = `
+local prefix, deleted = ARGV[1], 0
+for _, key in ipairs(KEYS) do
+  if deleted >= tonumber(ARGV[5]) then break end
+  local s = redis.call('HMGET', key, 'userId', 'expiresAt', 'lastUsedAt', 'revokedAt')
+  if s[1] and s[2] and s[3] then
+    local stale
+    if s[4] then stale = tonumber(s[4]) < tonumber(ARGV[4])
+    else stale = tonumber(s[2]) < tonumber(ARGV[2]) or tonumber(s[3]) < tonumber(ARGV[3]) end
+    if stale then
+      redis.call('DEL', key)
+      redis.call('ZREM', prefix .. 'u:' .. s[1], string.sub(key, #prefix + 3))
+      deleted = deleted + 1
+    end
+  end
+end
+return deleted
+`;
+
 type Arg = string | number;
 
 /** The scripts as typed client methods (ioredis adds them at run time). */
@@ -117,15 +148,18 @@ export interface SessionScripts {
   tgSessionRevoke(session: string, revoked: string, ...args: Arg[]): Promise<number>;
   tgSessionRevokeAll(user: string, revoked: string, ...args: Arg[]): Promise<string[]>;
   tgSessionListForUser(user: string, prefix: string, now: Arg): Promise<[string, string[]][]>;
+  /** The number of keys first, then the keys, then ARGV (see PURGE). */
+  tgSessionPurge(numberOfKeys: number, ...args: Arg[]): Promise<number>;
 }
 
-const DEFINITIONS: Record<keyof SessionScripts, { numberOfKeys: number; lua: string }> = {
+const DEFINITIONS: Record<keyof SessionScripts, { numberOfKeys?: number; lua: string }> = {
   tgSessionCreate: { numberOfKeys: 3, lua: CREATE },
   tgSessionRotate: { numberOfKeys: 1, lua: ROTATE },
   tgSessionTouch: { numberOfKeys: 1, lua: TOUCH },
   tgSessionRevoke: { numberOfKeys: 2, lua: REVOKE },
   tgSessionRevokeAll: { numberOfKeys: 2, lua: REVOKE_ALL },
   tgSessionListForUser: { numberOfKeys: 1, lua: LIST_FOR_USER },
+  tgSessionPurge: { lua: PURGE },
 };
 
 /** Registers the scripts on `client` (once per client) and returns it typed with them. */

@@ -48,6 +48,24 @@ export class FlexibleLoginThrottle implements LoginThrottle {
     this.ceiling = make('login_ceiling', { ...(options.ceiling ?? ACCOUNT_CEILING) });
   }
 
+  attempt(username: string, ip: string | null): Promise<number> {
+    return this.guard(async () => {
+      const keys = this.keysOf(username, ip);
+      const waits = await Promise.all(keys.map(([limiter, key]) => take(limiter, key)));
+      const wait = Math.max(0, ...waits);
+      if (wait > 0) await Promise.all(keys.map(([limiter, key]) => limiter.reward(key, 1)));
+      return wait;
+    });
+  }
+
+  succeeded(username: string, ip: string | null): Promise<void> {
+    return this.guard(async () => {
+      const [user, ...rest] = this.keysOf(username, ip);
+      await Promise.all([user![0].delete(user![1]), ...rest.map(([limiter, key]) => limiter.reward(key, 1))]);
+    });
+  }
+
+  /** Seconds to wait when either key is over its limit, else 0. Never consumes. */
   blockedFor(username: string, ip: string | null): Promise<number> {
     return this.guard(async () => {
       const user = throttleKey(username);
@@ -66,12 +84,23 @@ export class FlexibleLoginThrottle implements LoginThrottle {
     });
   }
 
+  private keysOf(username: string, ip: string | null): Counter[] {
+    const user = throttleKey(username);
+    const keys: Counter[] = [[this.byUser, user], [this.ceiling, user]];
+    if (ip) keys.push([this.byIp, throttleKey(ip)]);
+    return keys;
+  }
+
+  /** Clears the username's window counter (not the ceiling). */
   reset(username: string): Promise<void> {
     return this.guard(async () => {
       await this.byUser.delete(throttleKey(username));
     });
   }
 }
+
+/** Every counter one attempt is counted against; the username's window counter first. */
+type Counter = [RateLimiterAbstract, string];
 
 /** The key a username or IP is counted under: base64url SHA-256, 43 ASCII characters. */
 export function throttleKey(value: string): string {
@@ -87,6 +116,17 @@ async function over(limiter: RateLimiterAbstract, key: string): Promise<number> 
   const res = await limiter.get(key);
   if (!res || res.consumedPoints < limiter.points) return 0;
   return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+}
+
+/** Counts one attempt; seconds to wait when that made it go over the limit, else 0. */
+async function take(limiter: RateLimiterAbstract, key: string): Promise<number> {
+  try {
+    await limiter.consume(key);
+    return 0;
+  } catch (e) {
+    if (!(e instanceof RateLimiterRes)) throw e;
+    return Math.max(1, Math.ceil(e.msBeforeNext / 1000));
+  }
 }
 
 /** Counts one failure; going over the limit is expected and keeps counting. */

@@ -14,7 +14,13 @@ export type SecurityEventType =
 export interface SecurityEvent {
   type: SecurityEventType;
   userId?: string;
+  /** A normalized username that names an existing user. */
   username?: string;
+  /**
+   * What was typed as a username when it names no user: sometimes a password typed in the
+   * wrong field, so the audit log never writes it, only a short keyed hash (`usernameHash`).
+   */
+  typedUsername?: string;
   sessionId?: string;
   ip?: string | null;
   requestId?: string;

@@ -1,9 +1,13 @@
-/** Throttles failed logins per username and per client IP. */
+/** Throttles failed logins per username (window and per-account ceiling) and per client IP. */
 export interface LoginThrottle {
-  /** Seconds to wait when either key is over its limit, else 0. Never consumes. */
-  blockedFor(username: string, ip: string | null): Promise<number>;
-  /** Counts one failure against both keys. */
+  /**
+   * Counts one attempt against every key before its password is checked, atomically per key,
+   * so that parallel guesses cannot slip past the limit. Returns the seconds to wait when any
+   * key is over its limit (the attempt is then given back and must be refused), else 0.
+   */
+  attempt(username: string, ip: string | null): Promise<number>;
+  /** The attempt succeeded: gives its count back and clears the username's failures. */
+  succeeded(username: string, ip: string | null): Promise<void>;
+  /** Counts one failure against both keys, outside a login attempt (e.g. a wrong second factor). */
   recordFailure(username: string, ip: string | null): Promise<void>;
-  /** Clears the username's failures (after a successful login). */
-  reset(username: string): Promise<void>;
 }

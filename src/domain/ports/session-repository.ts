@@ -7,6 +7,16 @@ export interface RotationNext {
   earlierSpent?: readonly SpentToken[];
 }
 
+/** Times (ms) before which a session is of no more use (SPEC §6). */
+export interface PurgeCutoffs {
+  /** Unrevoked sessions whose absolute end is before this. */
+  expiredBefore: number;
+  /** Unrevoked sessions last used before this (their refresh tokens have expired). */
+  idleBefore: number;
+  /** Revoked sessions revoked before this (kept until then for audit). */
+  revokedBefore: number;
+}
+
 /**
  * Sessions and their refresh-token family. Times are milliseconds since the epoch.
  * Unreachable storage throws `DomainError('service_unavailable')`.
@@ -33,6 +43,20 @@ export interface SessionRepository {
   listActiveForUser(userId: string, now: number): Promise<Session[]>;
   /** Ids and times of sessions revoked at or after `since`. */
   listRevokedSince(since: number): Promise<{ id: string; revokedAt: number }[]>;
+  /**
+   * The position of the latest revocation. Every revocation gets the next number of one
+   * sequence in commit order (a revocation cannot commit before one numbered lower has), so
+   * following the sequence needs no clock and never passes a revocation that commits late.
+   */
+  revocationCursor(): Promise<number>;
+  /** Sessions revoked after `cursor`, in sequence order, and the cursor to ask from next. */
+  listRevokedAfter(cursor: number): Promise<{ ids: string[]; cursor: number }>;
+  /**
+   * Deletes at most `limit` sessions matching {@link PurgeCutoffs}, in one short statement (no
+   * long lock); returns how many. Fewer than `limit` means none are left. A store that expires
+   * sessions by itself may return 0.
+   */
+  purge(cutoffs: PurgeCutoffs, limit: number): Promise<number>;
   /** Resolves when storage answers; throws `service_unavailable` otherwise. */
   ping(): Promise<void>;
 }

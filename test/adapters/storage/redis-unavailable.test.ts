@@ -20,6 +20,8 @@ describe('Redis unreachable (port 1)', () => {
     ['rotate', (repo) => repo.rotate(session.id, session.currentJti, { jti: 'next', issuedAt: T0 }, T0)],
     ['revokeAllForUser', (repo) => repo.revokeAllForUser(session.userId, 'admin', T0)],
     ['listRevokedSince', (repo) => repo.listRevokedSince(T0)],
+    ['revocationCursor', (repo) => repo.revocationCursor()],
+    ['listRevokedAfter', (repo) => repo.listRevokedAfter(0)],
   ])(
     '%s rejects with service_unavailable, fast',
     async (_name, operation) => {

@@ -32,7 +32,7 @@ describeWithRedis('Redis session store', (redis) => {
       const session = aSession({ userId: 'user-k' });
       await repo.create(session);
       await repo.revoke(session.id, 'logout', T0 + 1);
-      expect(await keysOf()).toStrictEqual(['revoked', `s:${session.id}`, 'u:user-k'].sort());
+      expect(await keysOf()).toStrictEqual(['revoked', 'revoked:n', 'revoked:seq', `s:${session.id}`, 'u:user-k'].sort());
       expect(await redis().client.type(`${prefix}s:${session.id}`)).toBe('hash');
       expect(await redis().client.type(`${prefix}u:user-k`)).toBe('zset');
     });

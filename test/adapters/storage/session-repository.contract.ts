@@ -1,5 +1,7 @@
 import type { SessionRepository } from '../../../src/domain/ports/session-repository';
 import { sessionListingContract } from './session-listing.contract';
+import { sessionPurgeContract } from './session-purge.contract';
+import { revocationSequenceContract } from './revocation-sequence.contract';
 import { sessionRotationContract } from './session-rotation.contract';
 import { aSession, T0, type StorageFactory, type StorageUnderTest } from './storage-fixtures';
 
@@ -16,6 +18,8 @@ export function sessionRepositoryContract(name: string, factory: StorageFactory)
 
     sessionRotationContract(() => repo);
     sessionListingContract(() => repo);
+    revocationSequenceContract(() => repo);
+    sessionPurgeContract(() => repo);
 
     describe('create and findById', () => {
       it('reads back every field, times as the exact millisecond numbers', async () => {

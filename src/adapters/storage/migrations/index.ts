@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import * as createUsers from './001-create-users';
 import * as createSessions from './002-create-sessions';
 import * as addEarlierSpent from './003-add-earlier-spent';
+import * as addPurgeIndexes from './004-add-purge-indexes';
+import * as addRevocationSequence from './005-add-revocation-sequence';
 
 export interface NamedMigration {
   /** Recorded in `knex_migrations`: never rename one that has shipped. */
@@ -13,6 +15,8 @@ const MIGRATIONS: readonly NamedMigration[] = [
   { name: '001_create_users', migration: createUsers },
   { name: '002_create_sessions', migration: createSessions },
   { name: '003_add_earlier_spent', migration: addEarlierSpent },
+  { name: '004_add_purge_indexes', migration: addPurgeIndexes },
+  { name: '005_add_revocation_sequence', migration: addRevocationSequence },
 ];
 
 /**
