@@ -45,6 +45,10 @@ export class GatewayMetrics implements Metrics {
     registers: [this.registry],
   });
 
+  // Label children bound once per label set: a per-request label lookup hashes its labels every time.
+  private readonly upstreamChildren = new Map<string, { count: { inc(): void }; latency: { observe(v: number): void } }>();
+  private readonly requestChildren = new Map<string, { observe(v: number): void }>();
+
   constructor(defaults = true) {
     if (defaults) collectDefaultMetrics({ register: this.registry, prefix: 'tokengate_' });
     for (const outcome of ['pass', 'access_reissued', 'refresh_reissued', 'login_required', 'invalid', 'revoked', 'reused', 'grace_hit']) this.gate.inc({ outcome }, 0);
@@ -62,12 +66,27 @@ export class GatewayMetrics implements Metrics {
   }
 
   upstreamAnswered(route: string, status: number, seconds: number): void {
-    this.proxied.inc({ route, code: String(status), class: `${Math.floor(status / 100)}xx` });
-    this.proxyLatency.observe({ route }, seconds);
+    const key = `${route}\u0000${status}`;
+    let children = this.upstreamChildren.get(key);
+    if (!children) {
+      children = {
+        count: this.proxied.labels({ route, code: String(status), class: `${Math.floor(status / 100)}xx` }),
+        latency: this.proxyLatency.labels({ route }),
+      };
+      this.upstreamChildren.set(key, children);
+    }
+    children.count.inc();
+    children.latency.observe(seconds);
   }
 
   request(group: string, status: number, seconds: number): void {
-    this.requests.observe({ group, status: `${Math.floor(status / 100)}xx` }, seconds);
+    const key = `${group}\u0000${Math.floor(status / 100)}`;
+    let child = this.requestChildren.get(key);
+    if (!child) {
+      child = this.requests.labels({ group, status: `${Math.floor(status / 100)}xx` });
+      this.requestChildren.set(key, child);
+    }
+    child.observe(seconds);
   }
 
   text(): Promise<string> {
