@@ -13,10 +13,20 @@ const GATEWAY_OWNED = new Set([
   'x-real-ip', 'forwarded',
 ]);
 
+const NONE: ReadonlySet<string> = new Set();
+/** The few `Connection` values seen again and again (`keep-alive`, `close`), parsed once. */
+const listedCache = new Map<string, ReadonlySet<string>>();
+
 /** Names a `Connection` header lists, which are hop-by-hop for this message. */
-function connectionListed(value: string | string[] | undefined): Set<string> {
-  const text = Array.isArray(value) ? value.join(',') : value ?? '';
-  return new Set(text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean));
+function connectionListed(value: string | string[] | undefined): ReadonlySet<string> {
+  if (value === undefined) return NONE;
+  const text = Array.isArray(value) ? value.join(',') : value;
+  let listed = listedCache.get(text);
+  if (!listed) {
+    listed = new Set(text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean));
+    if (listedCache.size < 64) listedCache.set(text, listed);
+  }
+  return listed;
 }
 
 /** How a header name is compared: lower case, `_` read as `-` (no spoofing in any spelling). */
@@ -34,7 +44,8 @@ export interface StripSettings {
 export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, options: StripSettings, add: Record<string, string>): Record<string, string | string[]> {
   const listed = connectionListed(incoming.connection);
   const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(incoming)) {
+  for (const name in incoming) {
+    const value = incoming[name];
     if (value === undefined || name === 'host' || name === 'expect') continue;
     if (HOP_BY_HOP.has(name) || listed.has(name)) continue;
     const key = name.includes('_') ? headerKey(name) : name;
@@ -66,7 +77,8 @@ function stripCookies(header: string, ...names: string[]): string {
 export function clientResponseHeaders(upstream: Record<string, string | string[] | undefined>): OutgoingHttpHeaders {
   const listed = connectionListed(upstream.connection);
   const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(upstream)) {
+  for (const name in upstream) {
+    const value = upstream[name];
     if (value === undefined || HOP_BY_HOP.has(name) || listed.has(name)) continue;
     out[name] = value;
   }
