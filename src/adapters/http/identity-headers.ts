@@ -7,8 +7,20 @@ export function headerSafe(value: string): string {
   return value.replace(/[^\x20-\x7e]|%/gu, (c) => encodeURIComponent(c));
 }
 
+type IdentityHeaders = Readonly<Record<(typeof IDENTITY_HEADERS)[number], string>>;
+
+/** A shared (frozen) identity's headers, made once: a token cache hands out the same identity on every hit. */
+const made = new WeakMap<Identity, IdentityHeaders>();
+
 /** The caller's identity as the headers SPEC §5 names. */
-export function identityHeaders(identity: Identity): Record<(typeof IDENTITY_HEADERS)[number], string> {
+export function identityHeaders(identity: Identity): IdentityHeaders {
+  if (!Object.isFrozen(identity)) return headersOf(identity);
+  let headers = made.get(identity);
+  if (!headers) made.set(identity, (headers = Object.freeze(headersOf(identity))));
+  return headers;
+}
+
+function headersOf(identity: Identity): IdentityHeaders {
   return {
     'x-user-id': headerSafe(identity.sub),
     'x-user-name': headerSafe(identity.username),
