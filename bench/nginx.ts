@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpuSecondsOf, freePort, processCountOf, stopChild, waitReady, type ServerProcess } from './processes';
 
-export const NGINX = '/usr/sbin/nginx';
-export const nginxAvailable = (): boolean => existsSync(NGINX);
+export const nginxAvailable = (binary: string): boolean => existsSync(binary);
 
 const TEMP_DIRS = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'];
 
@@ -69,7 +68,7 @@ ${TEMP_DIRS.map((d) => `  ${d}_temp_path ${join(dir, d)};`).join('\n')}
  * request. As a target it counts the CPU of nginx and of the verify server together (the
  * upstream's is not counted, as for every other target), and reads the verify server's probe.
  */
-export async function startNginx(name: string, verifier: ServerProcess, appUrl: string): Promise<ServerProcess> {
+export async function startNginx(binary: string, name: string, verifier: ServerProcess, appUrl: string): Promise<ServerProcess> {
   const dir = mkdtempSync(join(tmpdir(), `tokengate-bench-${name}-`));
   // Started as root, the workers drop to an unprivileged user: let them read and write here.
   chmodSync(dir, 0o755);
@@ -80,7 +79,7 @@ export async function startNginx(name: string, verifier: ServerProcess, appUrl: 
   const port = await freePort();
   writeFileSync(join(dir, 'server.conf'), serverConf(port, new URL(verifier.url).host, new URL(appUrl).host));
   writeFileSync(join(dir, 'nginx.conf'), mainConf(dir));
-  const child = spawn(NGINX, ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf'), '-g', 'daemon off; master_process on;'], {
+  const child = spawn(binary, ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf'), '-g', 'daemon off; master_process on;'], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let tail = '';

@@ -7,7 +7,7 @@ import { formatTable, summarize, type Cell } from './report';
 import { SCENARIOS, type LoadContext, type Scenario } from './scenarios';
 import { loginMany, type HeldSession } from './sessions';
 import { readSettings, type BenchSettings } from './settings';
-import { NGINX, nginxAvailable } from './nginx';
+import { nginxAvailable } from './nginx';
 import { NEEDS, needsNginx, PEERS, startLab, TARGET_LABELS, type Lab, type TargetId } from './targets';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -16,7 +16,7 @@ function plan(s: BenchSettings): Scenario[] {
   const unknown = s.scenarios.filter((id) => !SCENARIOS.some((sc) => sc.id === id));
   if (unknown.length) throw new Error(`unknown BENCH_SCENARIOS: ${unknown.join(', ')} (known: ${SCENARIOS.map((sc) => sc.id).join(', ')})`);
   const skipMysql = (t: TargetId) => t !== 'tg-mysql' || s.mysqlUrl !== null;
-  const hasNginx = nginxAvailable();
+  const hasNginx = nginxAvailable(s.nginx);
   const skipNginx = (t: TargetId) => !needsNginx(t) || hasNginx;
   // Bare servers and peers are reference points: they always run with their scenario, and the
   // clustered ones whenever WORKERS=auto does. nginx → tokengate runs with tokengate sqlite.
@@ -24,7 +24,7 @@ function plan(s: BenchSettings): Scenario[] {
   const selected = (t: TargetId) => s.targets.length === 0 || s.targets.includes(t) || (t === 'nginx-tg' && s.targets.includes('tg-sqlite'));
   const wantedTarget = (t: TargetId) => skipMysql(t) && skipNginx(t) && (reference(t) || selected(t));
   const chosen = SCENARIOS.filter((sc) => s.scenarios.length === 0 || s.scenarios.includes(sc.id));
-  if (!hasNginx && chosen.some((sc) => sc.baseline && needsNginx(sc.baseline))) log(`nginx scenario skipped: ${NGINX} is missing (apt-get install nginx)`);
+  if (!hasNginx && chosen.some((sc) => sc.baseline && needsNginx(sc.baseline))) log(`nginx scenario skipped: ${s.nginx} is missing (apt-get install nginx, or BENCH_NGINX=<path>)`);
   return chosen
     .filter((sc) => !sc.baseline || skipNginx(sc.baseline))
     .map((sc) => ({ ...sc, targets: sc.targets.filter(wantedTarget) }))

@@ -150,7 +150,7 @@ export async function startLab(s: BenchSettings, wanted: Set<TargetId>, tokengat
     for (const id of ['nginx-tg', 'nginx-verify-peer'] as const) {
       const verifier = servers[NEEDS[id] as TargetId];
       if (!wanted.has(id) || !verifier) continue;
-      const nginx = await startNginx(id, verifier, upstream.url);
+      const nginx = await startNginx(s.nginx, id, verifier, upstream.url);
       servers[id] = nginx;
       cleanups.push(() => nginx.stop());
     }
