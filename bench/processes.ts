@@ -21,8 +21,10 @@ export interface StartOptions {
   name: string;
   script: string;
   env: Record<string, string>;
-  /** Path polled until it answers 200. */
+  /** Path polled until it answers `readyStatus`. */
   readyPath: string;
+  /** What `readyPath` answers once the server is up (default 200; 401 for a peer that guards every path). */
+  readyStatus?: number;
   /** Preload the probe (event-loop delay, RSS). */
   probe?: string;
 }
@@ -81,14 +83,26 @@ function tree(root: number, stats: Stat[]): Stat[] {
   return out;
 }
 
-async function waitReady(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
+/** CPU seconds of `pid` and every descendant so far (Linux); null elsewhere. */
+export function cpuSecondsOf(pid: number): number | null {
+  const stats = readStats();
+  return stats ? tree(pid, stats).reduce((sum, s) => sum + s.ticks, 0) / TICKS : null;
+}
+
+/** How many processes `pid` and its descendants are (1 where /proc is missing). */
+export function processCountOf(pid: number): number {
+  const stats = readStats();
+  return stats ? tree(pid, stats).length : 1;
+}
+
+export async function waitReady(url: string, child: ChildProcess, stderr: () => string, status = 200): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode}: ${stderr()}`);
     try {
       const res = await fetch(url);
       await res.arrayBuffer();
-      if (res.status === 200) return;
+      if (res.status === status) return;
     } catch {
       // not listening yet
     }
@@ -108,7 +122,7 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
   child.stderr?.on('data', (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-2000)));
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitReady(url + options.readyPath, child, () => tail.trim());
+    await waitReady(url + options.readyPath, child, () => tail.trim(), options.readyStatus);
   } catch (e) {
     child.kill('SIGKILL');
     throw new Error(`${options.name}: ${(e as Error).message}`);
@@ -118,14 +132,8 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
     name: options.name,
     url,
     pid,
-    cpuSeconds: () => {
-      const stats = readStats();
-      return stats ? tree(pid, stats).reduce((sum, s) => sum + s.ticks, 0) / TICKS : null;
-    },
-    processCount: () => {
-      const stats = readStats();
-      return stats ? tree(pid, stats).length : 1;
-    },
+    cpuSeconds: () => cpuSecondsOf(pid),
+    processCount: () => processCountOf(pid),
     probe: () => readProbe(child, Boolean(options.probe)),
     stop: () => stopChild(child),
   };
@@ -149,7 +157,7 @@ function readProbe(child: ChildProcess, enabled: boolean): Promise<ProbeReading 
   });
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+export function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const force = setTimeout(() => child.kill('SIGKILL'), 15_000);

@@ -42,7 +42,7 @@ const medianOrNull = (values: (number | null)[]): number | null => {
   return known.length ? median(known) : null;
 };
 
-function ratio(samples: Sample[], baseline: Sample[], pick: (s: Sample) => number | null): number | null {
+export function ratio(samples: Sample[], baseline: Sample[], pick: (s: Sample) => number | null): number | null {
   const ratios = samples.flatMap((s, i) => {
     const mine = pick(s);
     const theirs = baseline[i] ? pick(baseline[i] as Sample) : null;
@@ -96,39 +96,4 @@ export function formatTable(rows: Row[]): string {
   const line = (values: string[]) => `| ${values.map((v, i) => (i < 2 || i === values.length - 1 ? v.padEnd(widths[i] as number) : v.padStart(widths[i] as number))).join(' | ')} |`;
   const rule = `|${widths.map((w, i) => (i < 2 || i === widths.length - 1 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
   return [line(COLUMNS.map(([title]) => title)), rule, ...cells.map(line)].join('\n');
-}
-
-/** Two targets of one scenario compared round by round (e.g. WORKERS=auto against one worker). */
-export interface Comparison {
-  scenario: string;
-  numerator: string;
-  denominator: string;
-  label: string;
-}
-
-export const COMPARISONS: Comparison[] = [
-  { scenario: 'verify', numerator: 'tg-sqlite', denominator: 'bare-200-identity', label: '/auth/verify, tokengate sqlite ÷ bare Node 200 with the same headers and body' },
-  { scenario: 'verify', numerator: 'tg-mysql', denominator: 'bare-200-identity', label: '/auth/verify, tokengate mysql ÷ bare Node 200 with the same headers and body' },
-  { scenario: 'bearer', numerator: 'tg-workers', denominator: 'tg-sqlite', label: 'proxied GET bearer, WORKERS=auto ÷ one worker' },
-  { scenario: 'verify', numerator: 'tg-workers', denominator: 'tg-sqlite', label: '/auth/verify, WORKERS=auto ÷ one worker' },
-  { scenario: 'bearer', numerator: 'bare-proxy-workers', denominator: 'bare-proxy', label: 'bare undici proxy, one worker per core ÷ one process (what the machine allows)' },
-  { scenario: 'verify', numerator: 'bare-200-identity-workers', denominator: 'bare-200-identity', label: 'bare Node 200 with identity headers, one worker per core ÷ one process' },
-];
-
-/** Median over rounds of req/s ratios for each comparison whose two cells ran. */
-export function compare(cells: Cell[]): { label: string; rpsRatio: number }[] {
-  const find = (scenario: string, target: string) => cells.find((c) => c.scenario === scenario && c.target === target);
-  return COMPARISONS.flatMap((c) => {
-    const top = find(c.scenario, c.numerator);
-    const bottom = find(c.scenario, c.denominator);
-    if (!top || !bottom) return [];
-    const r = ratio(top.samples, bottom.samples, (x) => x.rps);
-    return r === null ? [] : [{ label: c.label, rpsRatio: r }];
-  });
-}
-
-/** The comparisons as a Markdown table ('' when none ran). */
-export function formatComparisons(rows: { label: string; rpsRatio: number }[]): string {
-  if (rows.length === 0) return '';
-  return ['| comparison (median of per-round ratios) | × req/s |', '|:--|--:|', ...rows.map((r) => `| ${r.label} | ${r.rpsRatio.toFixed(2)} |`)].join('\n');
 }

@@ -2,11 +2,13 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { measure, warmUp, type Sample } from './measure';
-import { compare, formatComparisons, formatTable, summarize, type Cell } from './report';
+import { compare, formatComparisons, goalsLine } from './comparisons';
+import { formatTable, summarize, type Cell } from './report';
 import { SCENARIOS, type LoadContext, type Scenario } from './scenarios';
 import { loginMany, type HeldSession } from './sessions';
 import { readSettings, type BenchSettings } from './settings';
-import { startLab, TARGET_LABELS, type Lab, type TargetId } from './targets';
+import { nginxAvailable } from './nginx';
+import { NEEDS, needsNginx, PEERS, startLab, TARGET_LABELS, type Lab, type TargetId } from './targets';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -14,11 +16,17 @@ function plan(s: BenchSettings): Scenario[] {
   const unknown = s.scenarios.filter((id) => !SCENARIOS.some((sc) => sc.id === id));
   if (unknown.length) throw new Error(`unknown BENCH_SCENARIOS: ${unknown.join(', ')} (known: ${SCENARIOS.map((sc) => sc.id).join(', ')})`);
   const skipMysql = (t: TargetId) => t !== 'tg-mysql' || s.mysqlUrl !== null;
-  // Bare servers are reference points: they always run with their scenario, and the clustered
-  // ones whenever WORKERS=auto does.
-  const reference = (t: TargetId) => t.startsWith('bare-') && (!t.endsWith('-workers') || s.targets.includes('tg-workers'));
-  const wantedTarget = (t: TargetId) => skipMysql(t) && (reference(t) || s.targets.length === 0 || s.targets.includes(t));
-  return SCENARIOS.filter((sc) => s.scenarios.length === 0 || s.scenarios.includes(sc.id))
+  const hasNginx = nginxAvailable(s.nginx);
+  const skipNginx = (t: TargetId) => !needsNginx(t) || hasNginx;
+  // Bare servers and peers are reference points: they always run with their scenario, and the
+  // clustered ones whenever WORKERS=auto does. nginx → tokengate runs with tokengate sqlite.
+  const reference = (t: TargetId) => PEERS.has(t) || (t.startsWith('bare-') && (!t.endsWith('-workers') || s.targets.includes('tg-workers')));
+  const selected = (t: TargetId) => s.targets.length === 0 || s.targets.includes(t) || (t === 'nginx-tg' && s.targets.includes('tg-sqlite'));
+  const wantedTarget = (t: TargetId) => skipMysql(t) && skipNginx(t) && (reference(t) || selected(t));
+  const chosen = SCENARIOS.filter((sc) => s.scenarios.length === 0 || s.scenarios.includes(sc.id));
+  if (!hasNginx && chosen.some((sc) => sc.baseline && needsNginx(sc.baseline))) log(`nginx scenario skipped: ${s.nginx} is missing (apt-get install nginx, or BENCH_NGINX=<path>)`);
+  return chosen
+    .filter((sc) => !sc.baseline || skipNginx(sc.baseline))
     .map((sc) => ({ ...sc, targets: sc.targets.filter(wantedTarget) }))
     .filter((sc) => sc.targets.length > 0);
 }
@@ -39,7 +47,9 @@ async function main(): Promise<void> {
     throw new Error('build first: npm run bench does (tsc -p bench/tsconfig.json)');
   }
   const scenarios = plan(s);
-  const targets = new Set<TargetId>(scenarios.flatMap((sc) => [...sc.targets, ...(sc.baseline ? [sc.baseline] : [])]));
+  if (scenarios.length === 0) throw new Error('nothing to run: no scenario has a target left (see BENCH_SCENARIOS, BENCH_TARGETS)');
+  const measured = scenarios.flatMap((sc) => [...sc.targets, ...(sc.baseline ? [sc.baseline] : [])]);
+  const targets = new Set<TargetId>([...measured, ...measured.flatMap((t) => NEEDS[t] ?? [])]);
   const loadStart = os.loadavg();
   log(`tokengate benchmark: ${scenarios.length} scenarios, ${s.rounds} rounds of ${s.duration}s, ${s.connections} connections, load average ${loadStart[0]?.toFixed(2)}`);
   const passed = Object.entries(s.tokengateEnv).map(([k, v]) => `${k}=${v}`).join(' ');
@@ -124,6 +134,7 @@ async function main(): Promise<void> {
     const file = join(s.outDir, `${report.date.replace(/[:.]/g, '-')}.json`);
     writeFileSync(file, JSON.stringify(report, null, 2));
     log(`results written to ${file}`);
+    log(goalsLine(comparisons));
     if (loadStart[0] !== undefined && loadStart[0] > 0.5) log(`note: the load average was ${loadStart[0].toFixed(2)} at start; other processes shared the cores`);
   } finally {
     await lab.close();

@@ -116,13 +116,13 @@ function stormLoad(ctx: LoadContext, pool: HeldSession[]): Load {
   };
 }
 
-/** Every scenario of issue 5, in table order. */
+/** Every scenario of issues 5 and 13, in table order. */
 export const SCENARIOS: Scenario[] = [
   {
     id: 'bearer',
     label: 'proxied GET, bearer token',
     baseline: 'bare-proxy',
-    targets: ['tg-sqlite', 'tg-sqlite-nocache', 'tg-mysql', 'tg-workers', 'bare-proxy-workers'],
+    targets: ['tg-sqlite', 'tg-sqlite-nocache', 'tg-mysql', 'tg-workers', 'bare-proxy-workers', 'fastify-peer'],
     load: async (ctx) => staticHeaders(PROXIED, await ctx.sessions(), (s) => ({ authorization: bearer(s.access) })),
   },
   {
@@ -136,8 +136,15 @@ export const SCENARIOS: Scenario[] = [
     id: 'verify',
     label: 'GET /auth/verify, bearer',
     baseline: 'bare-200',
-    targets: ['bare-200-identity', 'tg-sqlite', 'tg-mysql', 'tg-workers', 'bare-200-identity-workers'],
+    targets: ['bare-200-identity', 'tg-sqlite', 'tg-mysql', 'tg-workers', 'bare-200-identity-workers', 'verify-peer'],
     load: async (ctx) => staticHeaders('/auth/verify', await ctx.sessions(), (s) => ({ authorization: bearer(s.access) })),
+  },
+  {
+    id: 'nginx',
+    label: 'nginx auth_request, proxied GET, bearer',
+    baseline: 'nginx-verify-peer',
+    targets: ['nginx-tg'],
+    load: async (ctx) => staticHeaders(PROXIED, await ctx.sessions(), (s) => ({ authorization: bearer(s.access) })),
   },
   {
     id: 'refresh',

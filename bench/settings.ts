@@ -21,6 +21,8 @@ export interface BenchSettings {
   outDir: string;
   /** Logins per wave in the login-storm scenario. */
   stormSize: number;
+  /** The nginx binary for the auth_request scenario (skipped when it is missing). */
+  nginx: string;
   /** Repository root (where dist/ lives). */
   root: string;
   /** Extra environment for every tokengate process: each `BENCH_TG_<NAME>=value` as `<NAME>=value`. */
@@ -65,6 +67,7 @@ export function readSettings(): BenchSettings {
     logLevel: process.env.BENCH_LOG_LEVEL || 'info',
     outDir: resolve(root, process.env.BENCH_OUT || 'bench-results'),
     stormSize: Math.round(number('BENCH_STORM', 200, 1)),
+    nginx: process.env.BENCH_NGINX || '/usr/sbin/nginx',
     root,
     tokengateEnv: passedThrough(),
   };

@@ -4,19 +4,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
+import { startNginx } from './nginx';
 import { startServer, type ServerProcess } from './processes';
 import type { BenchSettings } from './settings';
 
 export const BENCH_USER = { username: 'bench', password: 'bench-password-0123' };
 /** Shared with the tokengate processes so the benchmark can mint expired access tokens. */
-export const BENCH_SECRET = `bench-secret-${randomBytes(24).toString('hex')}`;
+export const BENCH_SECRET = randomBytes(32).toString('base64url');
 
 export type TargetId =
   | 'bare-proxy' | 'bare-200' | 'bare-200-identity' | 'bare-proxy-workers' | 'bare-200-identity-workers'
-  | 'tg-sqlite' | 'tg-sqlite-nocache' | 'tg-mysql' | 'tg-workers';
+  | 'fastify-peer' | 'verify-peer' | 'nginx-verify-peer'
+  | 'tg-sqlite' | 'tg-sqlite-nocache' | 'tg-mysql' | 'tg-workers' | 'nginx-tg';
 
 export const TARGET_LABELS: Record<TargetId, string> = {
-  'bare-proxy': 'bare undici proxy',
+  'bare-proxy': 'bare undici proxy (Pool, callback API)',
   'bare-200': 'bare Node 200',
   'bare-200-identity': 'bare Node 200, identity headers',
   'bare-proxy-workers': 'bare undici proxy, one cluster worker per core',
@@ -25,7 +27,25 @@ export const TARGET_LABELS: Record<TargetId, string> = {
   'tg-sqlite-nocache': 'tokengate sqlite, TOKEN_CACHE_SIZE=0',
   'tg-mysql': 'tokengate mysql',
   'tg-workers': 'tokengate sqlite, WORKERS=auto',
+  'fastify-peer': 'fastify + http-proxy + jwt peer',
+  'verify-peer': 'verify peer (node:http + jsonwebtoken)',
+  'nginx-verify-peer': 'nginx auth_request → verify peer',
+  'nginx-tg': 'nginx auth_request → tokengate sqlite',
 };
+
+/**
+ * Peers: the anchors of `../shared/anchors` rebuilt here (docs/performance.md, "Baselines"). Like
+ * the bare servers they always run with their scenario, whatever BENCH_TARGETS says.
+ */
+export const PEERS: ReadonlySet<TargetId> = new Set<TargetId>(['fastify-peer', 'verify-peer', 'nginx-verify-peer']);
+
+/** Targets made of another one: nginx in front of that verify server, which must run too. */
+export const NEEDS: Partial<Record<TargetId, TargetId>> = { 'nginx-tg': 'tg-sqlite', 'nginx-verify-peer': 'verify-peer' };
+
+export const needsNginx = (t: TargetId): boolean => t.startsWith('nginx-');
+
+/** Every token tokengate issues verifies at the peers: same secret, tokengate's issuer and audience. */
+const PEER_JWT = { JWT_SECRET: BENCH_SECRET, JWT_ISSUER: 'tokengate', JWT_AUDIENCE: 'tokengate' };
 
 export interface Lab {
   upstream: ServerProcess;
@@ -95,6 +115,8 @@ export async function startLab(s: BenchSettings, wanted: Set<TargetId>, tokengat
     const clustered = (script: string, env: Record<string, string>) => ({ script: dist(s, 'bench/servers/cluster.js'), env: { ...env, BENCH_CLUSTER_SCRIPT: script }, readyPath: '/' });
     await start('bare-proxy-workers', { name: 'bare-proxy-workers', ...clustered('bare-proxy.js', { UPSTREAM_URL: upstream.url }) });
     await start('bare-200-identity-workers', { name: 'bare-200-identity-workers', ...clustered('upstream.js', { BENCH_BODY: 'identity' }) });
+    await start('fastify-peer', { name: 'fastify-peer', script: dist(s, 'bench/servers/fastify-peer.js'), env: { ...PEER_JWT, UPSTREAM_URL: upstream.url }, readyPath: '/', readyStatus: 401, probe });
+    await start('verify-peer', { name: 'verify-peer', script: dist(s, 'bench/servers/verify-peer.js'), env: PEER_JWT, readyPath: '/', readyStatus: 401, probe });
     const tokengate = async (id: TargetId, databaseUrl: string | null, extra: Record<string, string> = {}) => {
       if (!wanted.has(id)) return;
       const dataDir = mkdtempSync(join(tmpdir(), `tokengate-bench-${id}-`));
@@ -124,6 +146,13 @@ export async function startLab(s: BenchSettings, wanted: Set<TargetId>, tokengat
       const db = await createMysqlDatabase(s.mysqlUrl);
       cleanups.push(() => db.drop());
       await tokengate('tg-mysql', db.url);
+    }
+    for (const id of ['nginx-tg', 'nginx-verify-peer'] as const) {
+      const verifier = servers[NEEDS[id] as TargetId];
+      if (!wanted.has(id) || !verifier) continue;
+      const nginx = await startNginx(s.nginx, id, verifier, upstream.url);
+      servers[id] = nginx;
+      cleanups.push(() => nginx.stop());
     }
     return { upstream, servers, close };
   } catch (e) {

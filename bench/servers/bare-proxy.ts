@@ -1,43 +1,43 @@
 import http from 'node:http';
-import { pipeline } from 'node:stream/promises';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Pool } from 'undici';
 
 /**
- * The baseline: a plain Node reverse proxy on undici with no authentication, built the
- * way a careful hand-written proxy is (pooled keep-alive upstream connections, streamed
- * bodies, hop-by-hop headers dropped, X-Forwarded-* added).
+ * The proxy baseline: a reverse proxy with no authentication at all, built as
+ * `../shared/anchors/peers/bare-undici.js` is (the fastest Node proxy we know how to write, the
+ * anchor every published ratio must not undercut): `node:http`, one undici `Pool` per upstream
+ * (keep-alive), the pool's callback `request()` (no promise, no `new URL`, no
+ * `stream.pipeline`), hop-by-hop headers filtered in one loop each way, one `writeHead`, and
+ * `body.pipe(res)`.
  */
-const upstream = new URL(process.env.UPSTREAM_URL ?? 'http://127.0.0.1:9');
-const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
+const upstream = process.env.UPSTREAM_URL ?? 'http://127.0.0.1:9';
+const pool = new Pool(upstream, { connections: 128, pipelining: 1, keepAliveTimeout: 60_000 });
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host']);
 
-function forwardable(headers: http.IncomingHttpHeaders | Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+type Headers = Record<string, string | string[] | undefined>;
+
+function forwardable(headers: Headers): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
   }
   return out;
 }
 
-const server = http.createServer(async (req, res) => {
-  const headers = forwardable(req.headers);
-  headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
-  headers['x-forwarded-proto'] = 'http';
-  headers['x-forwarded-host'] = req.headers.host ?? '';
-  const hasBody = req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined;
-  try {
-    const answer = await request(new URL(req.url ?? '/', upstream), {
-      method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
-      headers,
-      body: hasBody ? req : null,
-      dispatcher,
-    });
-    res.writeHead(answer.statusCode, forwardable(answer.headers));
-    await pipeline(answer.body, res);
-  } catch {
-    if (!res.headersSent) res.writeHead(502).end();
-    else res.destroy();
-  }
+const server = http.createServer((req, res) => {
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+  pool.request(
+    { method: req.method as 'GET', path: req.url ?? '/', headers: forwardable(req.headers), body: hasBody ? req : null },
+    (err, data) => {
+      if (err) {
+        res.statusCode = 502;
+        res.end();
+        return;
+      }
+      res.writeHead(data.statusCode, forwardable(data.headers));
+      data.body.pipe(res);
+    },
+  );
 });
 server.keepAliveTimeout = 65_000;
 server.listen(Number(process.env.PORT), '127.0.0.1');

@@ -1,0 +1,83 @@
+import type { Sample } from './measure';
+import { ratio, type Cell } from './report';
+
+/** One cell of the run: a scenario measured against a target. */
+interface CellRef {
+  scenario: string;
+  target: string;
+}
+
+/** Two cells compared round by round (median of the per-round ratios), with the goal it must meet, if any. */
+export interface Comparison {
+  label: string;
+  numerator: CellRef;
+  denominator: CellRef;
+  metric: 'req/s' | 'p99';
+  /** Issue 13's goals: the ratio must be at least / at most this. */
+  goal?: { atLeast: number } | { atMost: number };
+}
+
+export interface ComparisonResult {
+  label: string;
+  metric: Comparison['metric'];
+  ratio: number;
+  /** The goal as text (`≥ 0.9`), null without one. */
+  goal: string | null;
+  /** Whether the goal held in this run, null without one. */
+  held: boolean | null;
+}
+
+const cell = (scenario: string, target: string): CellRef => ({ scenario, target });
+
+/** Goals first (issue 13), then the informative ones (what the machine allows, what the cache is worth). */
+export const COMPARISONS: Comparison[] = [
+  { label: 'proxied GET bearer, tokengate sqlite ÷ bare undici proxy', numerator: cell('bearer', 'tg-sqlite'), denominator: cell('bearer', 'bare-proxy'), metric: 'req/s', goal: { atLeast: 0.9 } },
+  { label: 'proxied GET bearer, tokengate sqlite ÷ fastify peer', numerator: cell('bearer', 'tg-sqlite'), denominator: cell('bearer', 'fastify-peer'), metric: 'req/s', goal: { atLeast: 1.5 } },
+  { label: 'proxied GET bearer, tokengate sqlite p99 ÷ bare undici proxy p99', numerator: cell('bearer', 'tg-sqlite'), denominator: cell('bearer', 'bare-proxy'), metric: 'p99', goal: { atMost: 1.2 } },
+  { label: 'proxied GET, tokengate sqlite, cookies ÷ bearer', numerator: cell('cookie', 'tg-sqlite'), denominator: cell('bearer', 'tg-sqlite'), metric: 'req/s', goal: { atLeast: 0.95 } },
+  { label: '/auth/verify, tokengate sqlite ÷ verify peer', numerator: cell('verify', 'tg-sqlite'), denominator: cell('verify', 'verify-peer'), metric: 'req/s', goal: { atLeast: 1.2 } },
+  { label: 'proxied GET bearer, WORKERS=auto ÷ one worker', numerator: cell('bearer', 'tg-workers'), denominator: cell('bearer', 'tg-sqlite'), metric: 'req/s', goal: { atLeast: 1.3 } },
+  { label: 'nginx auth_request, → tokengate ÷ → verify peer', numerator: cell('nginx', 'nginx-tg'), denominator: cell('nginx', 'nginx-verify-peer'), metric: 'req/s', goal: { atLeast: 0.95 } },
+  { label: 'proxied GET bearer, tokengate mysql ÷ bare undici proxy', numerator: cell('bearer', 'tg-mysql'), denominator: cell('bearer', 'bare-proxy'), metric: 'req/s' },
+  { label: '/auth/verify, tokengate mysql ÷ verify peer', numerator: cell('verify', 'tg-mysql'), denominator: cell('verify', 'verify-peer'), metric: 'req/s' },
+  { label: '/auth/verify, tokengate sqlite ÷ bare Node 200 with the same headers and body', numerator: cell('verify', 'tg-sqlite'), denominator: cell('verify', 'bare-200-identity'), metric: 'req/s' },
+  { label: '/auth/verify, WORKERS=auto ÷ one worker', numerator: cell('verify', 'tg-workers'), denominator: cell('verify', 'tg-sqlite'), metric: 'req/s' },
+  { label: 'bare undici proxy, one worker per core ÷ one process (what the machine allows)', numerator: cell('bearer', 'bare-proxy-workers'), denominator: cell('bearer', 'bare-proxy'), metric: 'req/s' },
+  { label: 'bare Node 200 with identity headers, one worker per core ÷ one process', numerator: cell('verify', 'bare-200-identity-workers'), denominator: cell('verify', 'bare-200-identity'), metric: 'req/s' },
+];
+
+const pick = (metric: Comparison['metric']) => (s: Sample) => (metric === 'req/s' ? s.rps : s.p99Ms);
+
+/** Each comparison whose two cells ran, with its ratio and whether its goal held. */
+export function compare(cells: Cell[], comparisons: Comparison[] = COMPARISONS): ComparisonResult[] {
+  const find = (ref: CellRef) => cells.find((c) => c.scenario === ref.scenario && c.target === ref.target);
+  return comparisons.flatMap((c) => {
+    const top = find(c.numerator);
+    const bottom = find(c.denominator);
+    if (!top || !bottom) return [];
+    const r = ratio(top.samples, bottom.samples, pick(c.metric));
+    if (r === null) return [];
+    const goal = c.goal ? ('atLeast' in c.goal ? `≥ ${c.goal.atLeast}` : `≤ ${c.goal.atMost}`) : null;
+    const held = c.goal ? ('atLeast' in c.goal ? r >= c.goal.atLeast : r <= c.goal.atMost) : null;
+    return [{ label: c.label, metric: c.metric, ratio: r, goal, held }];
+  });
+}
+
+/** The comparisons as a Markdown table ('' when none ran). */
+export function formatComparisons(rows: ComparisonResult[]): string {
+  if (rows.length === 0) return '';
+  const held = (r: ComparisonResult) => (r.held === null ? '' : r.held ? 'held' : 'MISSED');
+  return [
+    '| comparison (median of per-round ratios) | of | ratio | goal | |',
+    '|:--|:--|--:|:--|:--|',
+    ...rows.map((r) => `| ${r.label} | ${r.metric} | ${r.ratio.toFixed(2)} | ${r.goal ?? '–'} | ${held(r)} |`),
+  ].join('\n');
+}
+
+/** One line for the end of the log: how many goals held. */
+export function goalsLine(rows: ComparisonResult[]): string {
+  const goals = rows.filter((r) => r.held !== null);
+  if (goals.length === 0) return 'goals: none measured in this run';
+  const missed = goals.filter((r) => !r.held);
+  return `goals: ${goals.length - missed.length} of ${goals.length} held${missed.length ? `; missed: ${missed.map((r) => `${r.label} ${r.ratio.toFixed(2)} (${r.goal})`).join('; ')}` : ''}`;
+}
