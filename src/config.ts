@@ -74,6 +74,8 @@ export interface Config {
   databasePoolMax: number;
   /** Seconds in-flight requests get to finish after SIGTERM/SIGINT. */
   shutdownTimeout: number;
+  /** `METRICS_PORT`/`METRICS_HOST`: where `/metrics` is served instead of the public port; null keeps it there. */
+  metrics: { port: number; host: string } | null;
 }
 
 /** A setting is missing or malformed: one line per failure, each naming its variable. */
@@ -140,6 +142,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: { c
     tokenCacheSize: s.get('TOKEN_CACHE_SIZE', 10_000, (r) => parseInteger(r, 0, 1_000_000)),
     databasePoolMax: 0, // set below: its default depends on WORKERS
     shutdownTimeout: s.get('SHUTDOWN_TIMEOUT', 10, parseDuration),
+    metrics: readMetricsListener(s),
   };
   // Every worker has its own pool: by default they stay under 120 connections together, below
   // MariaDB's and MySQL's default max_connections (151), with 25 at most per process.
@@ -183,6 +186,14 @@ function readCookie(s: SettingReader, production: boolean): Config['cookie'] {
   if (accessName === refreshName) s.fail('REFRESH_COOKIE_NAME', `must differ from ACCESS_COOKIE_NAME ("${accessName}")`);
   const domain = s.optional('COOKIE_DOMAIN', (r) => parsePattern(r, COOKIE_DOMAIN, 'a domain like example.com'));
   return { secure, sameSite, domain, accessName, refreshName };
+}
+
+/** `METRICS_PORT` moves `/metrics` to its own listener, on loopback unless `METRICS_HOST` says otherwise. */
+function readMetricsListener(s: SettingReader): Config['metrics'] {
+  const port = s.optional('METRICS_PORT', (r) => parseInteger(r, 0, 65535));
+  if (port === null) return null;
+  if (port !== 0 && port === s.get('PORT', 8080, (r) => Number(r))) s.fail('METRICS_PORT', `must differ from PORT (${port})`);
+  return { port, host: s.raw('METRICS_HOST') ?? '127.0.0.1' };
 }
 
 function parseAuthPrefix(raw: string): string {

@@ -22,6 +22,7 @@ import { fastVerify } from './adapters/http/fast-verify';
 import { withHotPath, type FastHandler } from './adapters/http/hot-path';
 import { fastProxy } from './adapters/proxy/fast-proxy';
 import { GatewayMetrics } from './adapters/metrics/gateway-metrics';
+import { metricsListener } from './adapters/metrics/metrics-listener';
 import { TokenCookies } from './adapters/http/cookies';
 import { resolveUpstreams } from './adapters/proxy/upstreams';
 import { proxyMiddleware } from './adapters/proxy/proxy-middleware';
@@ -115,6 +116,7 @@ export function createContainer(config: Config, storage: Storage, options: Compo
         bodyLimit: config.bodyLimit,
         trustProxy: config.trustProxy,
         corsOrigins: config.corsOrigins,
+        metricsElsewhere: config.metrics !== null,
       },
       login, refresh, logout, gate, listSessions, logger, metrics,
       readiness: async () => {
@@ -139,6 +141,8 @@ export interface Composition {
   fast: FastHandler[];
   /** Where proxied requests go, for the startup log. */
   upstream: string;
+  /** The `METRICS_PORT` server's request listener (`/metrics` only). */
+  metricsHandler: RequestListener;
   /** The HTTP server's `upgrade` listener (WebSockets through the proxy). */
   upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   /** Starts a shutdown: `/readyz` answers 503 from now on and WebSockets close with 1001. */
@@ -203,6 +207,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     handler,
     fast,
     upstream: upstreams.description,
+    metricsHandler: metricsListener(deps.metrics),
     upgrade: (req, socket, head) => void upgrade(req, socket, head),
     drain: () => {
       draining = true;

@@ -12,19 +12,17 @@ export async function serve(config: Config): Promise<http.Server> {
   server.headersTimeout = 30_000;
   server.requestTimeout = 300_000;
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, resolve);
-  });
-  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
+  const port = await listen(server, config.port, config.host);
+  const metricsServer = config.metrics ? http.createServer(comp.metricsHandler) : null;
+  const metricsPort = metricsServer && config.metrics ? await listen(metricsServer, config.metrics.port, config.metrics.host) : null;
+  const shown = (host: string) => (host === '0.0.0.0' || host === '::' ? 'localhost' : host);
   logStartup(logger, {
-    url: `http://${shownHost}:${port}`,
+    url: `http://${shown(config.host)}:${port}`,
     storage: comp.storage.description,
     upstream: comp.upstream,
     demoPassword,
     authPrefix: config.authPrefix,
+    metricsUrl: config.metrics && metricsPort !== null ? `http://${shown(config.metrics.host)}:${metricsPort}/metrics` : null,
   });
   let stopping = false;
   const stop = (signal: string) => {
@@ -32,6 +30,7 @@ export async function serve(config: Config): Promise<http.Server> {
     stopping = true;
     logger.info({ signal, timeoutSeconds: config.shutdownTimeout }, 'stopping: no new connections, draining in-flight requests');
     comp.drain();
+    metricsServer?.close();
     const force = setTimeout(() => server.closeAllConnections(), config.shutdownTimeout * 1000).unref();
     // Connections that finish their in-flight request go idle: close them as they do.
     const reaper = setInterval(() => server.closeIdleConnections(), 100).unref();
@@ -48,6 +47,16 @@ export async function serve(config: Config): Promise<http.Server> {
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
   return server;
+}
+
+/** Listens; resolves with the bound port (the given one, or the one the system chose for 0). */
+async function listen(server: http.Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : port;
 }
 
 /**

@@ -22,6 +22,8 @@ export interface StartupFacts {
   upstream: string;
   demoPassword: string | null;
   authPrefix: string;
+  /** Where `/metrics` is served when `METRICS_PORT` is set; null when it is on the public port. */
+  metricsUrl?: string | null;
 }
 
 /** The first log lines: where it listens, which store and upstream, and how to log in. */
@@ -29,6 +31,7 @@ export function logStartup(logger: Logger, facts: StartupFacts): void {
   logger.info(`tokengate listening on ${facts.url}`);
   logger.info(`storage: ${facts.storage}`);
   logger.info(`upstream: ${facts.upstream}`);
+  if (facts.metricsUrl) logger.info(`metrics: ${facts.metricsUrl} (not on the public port)`);
   if (facts.demoPassword) {
     logger.info(`created user "${DEMO_USERNAME}" with password "${facts.demoPassword}" (shown once; change it with: npm run tokengate -- user passwd demo)`);
   }

@@ -16,6 +16,8 @@ export interface HttpSettings {
   /** Trusted proxies in front (0: ignore `X-Forwarded-*`). */
   trustProxy: number;
   corsOrigins: string[];
+  /** `METRICS_PORT` is set: `/metrics` lives on its own listener and the public port answers it 404. */
+  metricsElsewhere?: boolean;
 }
 
 /** Everything the HTTP adapter needs, built by the composition root. */
