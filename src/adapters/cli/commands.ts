@@ -28,7 +28,8 @@ export const USAGE = `usage: tokengate <command>
   user disable <name>                     disable a user and revoke their sessions
   user list
   session list <name>                     a user's live sessions
-  session revoke <sid>`;
+  session revoke <sid>
+  keys rotate                             new generated signing secret; the old one still verifies`;
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
