@@ -72,6 +72,8 @@ export interface Config {
   /** Number of trusted proxies in front (0 = ignore X-Forwarded-For). */
   trustProxy: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `LOG_FORMAT`: `auto` pretty-prints on a terminal outside production, JSON otherwise. */
+  logFormat: 'auto' | 'json' | 'pretty';
   /** Worker processes; `auto` resolved to the core count. */
   workers: number;
   /** Most verified access tokens remembered per process (`TOKEN_CACHE_SIZE`); 0 turns the cache off. */
@@ -93,6 +95,7 @@ export class ConfigError extends Error {
 }
 
 const LOG_LEVELS: readonly Config['logLevel'][] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const LOG_FORMATS: readonly Config['logFormat'][] = ['auto', 'json', 'pretty'];
 const SAME_SITE: readonly Config['cookie']['sameSite'][] = ['lax', 'strict', 'none'];
 const AUTH_PREFIX = /^(\/[A-Za-z0-9._~-]+)+$/;
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -144,6 +147,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: { c
     loginRateLimit: s.get('LOGIN_RATE_LIMIT', { count: 10, windowSeconds: 900 }, parseRate),
     trustProxy: s.get('TRUST_PROXY', 0, parseTrustProxy),
     logLevel: s.get('LOG_LEVEL', 'info', (r) => parseChoice(r, LOG_LEVELS)),
+    logFormat: s.get('LOG_FORMAT', 'auto', (r) => parseChoice(r, LOG_FORMATS)),
     workers: s.get('WORKERS', 1, (r) => (r.toLowerCase() === 'auto' ? availableParallelism() : parseInteger(r, 1, 1024))),
     tokenCacheSize: s.get('TOKEN_CACHE_SIZE', 10_000, (r) => parseInteger(r, 0, 1_000_000)),
     databasePoolMax: 0, // set below: its default depends on WORKERS

@@ -16,7 +16,7 @@ import { TYPES } from './service-ids';
 import { bindUseCases } from './use-case-bindings';
 import { processIo } from './adapters/cli/cli-io';
 import { runAdminCommand, USAGE, UsageError, type AdminDeps } from './adapters/cli/commands';
-import { ensureDemoUser, logStartup } from './adapters/cli/first-run';
+import { demoUserLine, ensureDemoUser, logStartup } from './adapters/cli/first-run';
 import { runKeysCommand } from './adapters/cli/keys-command';
 import { buildApp, ownsPathFor } from './adapters/http/app';
 import { fastVerify } from './adapters/http/fast-verify';
@@ -242,5 +242,5 @@ export function seedDemoUser(comp: Composition): Promise<string | null> {
   return ensureDemoUser(c.get(TYPES.Users), c.get(TYPES.AddUser), comp.config.production);
 }
 
-export { logStartup, runAdminCommand, runKeysCommand, processIo, USAGE, UsageError, createLogger };
+export { demoUserLine, logStartup, runAdminCommand, runKeysCommand, processIo, USAGE, UsageError, createLogger };
 export { runWorkers } from './adapters/cluster/run-workers';

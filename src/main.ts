@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { ConfigError, loadConfigFromProcess, type Config } from './config';
-import { compose, createLogger, logStartup, runWorkers, seedDemoUser, TYPES } from './container';
+import { compose, createLogger, demoUserLine, logStartup, runWorkers, seedDemoUser, TYPES } from './container';
 
 /** Starts the gateway; resolves once listening. SIGTERM/SIGINT stop it gracefully (exit 0). */
 export async function serve(config: Config): Promise<http.Server> {
@@ -72,7 +72,7 @@ export async function serveWorkers(config: Config): Promise<void> {
       const comp = await compose(config, { logger, defaultMetrics: false });
       try {
         const demoPassword = await seedDemoUser(comp);
-        if (demoPassword) logger.info(`created user "demo" with password "${demoPassword}" (shown once; change it with: npm run tokengate -- user passwd demo)`);
+        if (demoPassword) logger.info(demoUserLine(demoPassword));
       } finally {
         await comp.close();
       }

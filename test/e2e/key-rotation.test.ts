@@ -68,7 +68,7 @@ describe('HS256 rotation by rolling restart (SPEC §10)', () => {
     const A = randomBytes(48).toString('base64');
     const B = randomBytes(48).toString('base64');
     const first = await start({ JWT_SECRET: A });
-    password = /password \\"([^\\]+)\\"/.exec(first.log())?.[1] ?? '';
+    password = /with password (\S+) \(shown once/.exec(first.log())?.[1] ?? '';
     const kept = await login(first);
     const dropped = await login(first);
     await first.stop();
@@ -105,7 +105,7 @@ describe('tokengate keys rotate (the generated development secret)', () => {
 
   it('the old secret becomes previous: sessions survive the restart, and reissued tokens carry the new kid', async () => {
     const first = await start({});
-    password = /password \\"([^\\]+)\\"/.exec(first.log())?.[1] ?? '';
+    password = /with password (\S+) \(shown once/.exec(first.log())?.[1] ?? '';
     const session = await login(first);
     await first.stop();
     const rotate = cli(['keys', 'rotate']);
