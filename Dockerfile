@@ -6,7 +6,9 @@ WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
+# npm ci runs the prepare script; with no sources and no TypeScript here it compiles nothing.
 COPY package.json package-lock.json ./
+COPY scripts/ensure-build.js ./scripts/
 RUN npm ci --omit=dev --no-audit --no-fund
 
 # Compile TypeScript with the dev dependencies.

@@ -1,5 +1,6 @@
+#!/usr/bin/env node
 import { loadConfigFromProcess } from './config';
-import { adminDeps, compose, processIo, runAdminCommand, USAGE, UsageError } from './container';
+import { adminDeps, compose, processIo, runAdminCommand, runKeysCommand, USAGE, UsageError } from './container';
 import { isDomainError } from './domain/errors';
 import { fail, serve } from './main';
 
@@ -14,6 +15,11 @@ async function run(args: string[]): Promise<number> {
   if (command === 'serve') {
     await serve(config);
     return -1;
+  }
+  if (command === 'keys') {
+    const retainSeconds = config.refreshTokenTtl + config.clockSkew;
+    runKeysCommand(args.slice(1), { ...config.jwt, retainSeconds, nowMs: Date.now() }, processIo);
+    return 0;
   }
   const comp = await compose(config, { logToStderr: true });
   try {

@@ -42,9 +42,15 @@ export interface Config {
     algorithm: JwtAlgorithm;
     /** HMAC key bytes (HS256), at least 32 bytes. */
     secret: Buffer | null;
+    /** HS256 secrets that verify but never sign: `JWT_SECRET_PREVIOUS`, then those `keys rotate` retired. */
+    previousSecrets: Buffer[];
+    /** Where the generated secret lives when `JWT_SECRET` is unset (outside production); else null. */
+    generatedSecretFile: string | null;
     /** PEM text (RS256/ES256). */
     privateKeyPem: string | null;
     publicKeyPem: string | null;
+    /** RS256/ES256 public keys that verify but never sign (`JWT_PREVIOUS_PUBLIC_KEY_FILES`), SPKI PEM. */
+    previousPublicKeyPems: string[];
     issuer: string;
     audience: string;
   };
@@ -76,6 +82,8 @@ export interface Config {
   /** Number of trusted proxies in front (0 = ignore X-Forwarded-For). */
   trustProxy: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `LOG_FORMAT`: `auto` pretty-prints on a terminal outside production, JSON otherwise. */
+  logFormat: 'auto' | 'json' | 'pretty';
   /** Worker processes; `auto` resolved to the core count. */
   workers: number;
   /** Most verified access tokens remembered per process (`TOKEN_CACHE_SIZE`); 0 turns the cache off. */
@@ -88,6 +96,8 @@ export interface Config {
   sessionRetention: number;
   /** Seconds between background purges of stale sessions (`SESSION_PURGE_INTERVAL`). */
   sessionPurgeInterval: number;
+  /** `METRICS_PORT`/`METRICS_HOST`: where `/metrics` is served instead of the public port; null keeps it there. */
+  metrics: { port: number; host: string } | null;
 }
 
 /** A setting is missing or malformed: one line per failure, each naming its variable. */
@@ -99,6 +109,7 @@ export class ConfigError extends Error {
 }
 
 const LOG_LEVELS: readonly Config['logLevel'][] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const LOG_FORMATS: readonly Config['logFormat'][] = ['auto', 'json', 'pretty'];
 const SAME_SITE: readonly Config['cookie']['sameSite'][] = ['lax', 'strict', 'none'];
 const AUTH_PREFIX = /^(\/[A-Za-z0-9._~-]+)+$/;
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -151,12 +162,14 @@ export function loadConfig(env: Record<string, string | undefined>, options: { c
     loginRateLimit: s.get('LOGIN_RATE_LIMIT', { count: 10, windowSeconds: 900 }, parseRate),
     trustProxy: s.get('TRUST_PROXY', 0, parseTrustProxy),
     logLevel: s.get('LOG_LEVEL', 'info', (r) => parseChoice(r, LOG_LEVELS)),
+    logFormat: s.get('LOG_FORMAT', 'auto', (r) => parseChoice(r, LOG_FORMATS)),
     workers: s.get('WORKERS', 1, (r) => (r.toLowerCase() === 'auto' ? availableParallelism() : parseInteger(r, 1, 1024))),
     tokenCacheSize: s.get('TOKEN_CACHE_SIZE', 10_000, (r) => parseInteger(r, 0, 1_000_000)),
     databasePoolMax: 0, // set below: its default depends on WORKERS
     shutdownTimeout: s.get('SHUTDOWN_TIMEOUT', 10, parseDuration),
     sessionRetention: s.get('SESSION_RETENTION', 7 * 86400, parseDuration),
     sessionPurgeInterval: s.get('SESSION_PURGE_INTERVAL', 3600, (r) => parseDuration(r, { min: 1 })),
+    metrics: readMetricsListener(s),
   };
   // Every worker has its own pool: by default they stay under 120 connections together, below
   // MariaDB's and MySQL's default max_connections (151), with 25 at most per process.
@@ -203,6 +216,14 @@ function readCookie(s: SettingReader, production: boolean): Config['cookie'] {
   if (accessName === refreshName) s.fail('REFRESH_COOKIE_NAME', `must differ from ACCESS_COOKIE_NAME ("${accessName}")`);
   const domain = s.optional('COOKIE_DOMAIN', (r) => parsePattern(r, COOKIE_DOMAIN, 'a domain like example.com'));
   return { secure, sameSite, domain, accessName, refreshName };
+}
+
+/** `METRICS_PORT` moves `/metrics` to its own listener, on loopback unless `METRICS_HOST` says otherwise. */
+function readMetricsListener(s: SettingReader): Config['metrics'] {
+  const port = s.optional('METRICS_PORT', (r) => parseInteger(r, 0, 65535));
+  if (port === null) return null;
+  if (port !== 0 && port === s.get('PORT', 8080, (r) => Number(r))) s.fail('METRICS_PORT', `must differ from PORT (${port})`);
+  return { port, host: s.raw('METRICS_HOST') ?? '127.0.0.1' };
 }
 
 function parseAuthPrefix(raw: string): string {

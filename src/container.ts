@@ -11,9 +11,11 @@ import { bindUseCases } from './use-case-bindings';
 import { bindGateway } from './gateway-bindings';
 import { processIo } from './adapters/cli/cli-io';
 import { runAdminCommand, USAGE, UsageError, type AdminDeps } from './adapters/cli/commands';
-import { ensureDemoUser, logStartup } from './adapters/cli/first-run';
+import { demoUserLine, ensureDemoUser, logStartup } from './adapters/cli/first-run';
+import { runKeysCommand } from './adapters/cli/keys-command';
 import { answerClientError } from './adapters/http/client-error';
 import { GatewayMetrics } from './adapters/metrics/gateway-metrics';
+import { metricsListener } from './adapters/metrics/metrics-listener';
 import { resolveUpstreams } from './adapters/proxy/upstreams';
 import { loadRoutesFile, RouteTable } from './adapters/proxy/route-table';
 import { availableParallelism } from 'node:os';
@@ -112,6 +114,8 @@ export interface Composition {
   upstream: string;
   /** A new HTTP server with every listener attached (request, upgrade, clientError) and tokengate's timeouts. */
   server(): http.Server;
+  /** The `METRICS_PORT` server's request listener (`/metrics` only). */
+  metricsHandler: RequestListener;
   /** The HTTP server's `upgrade` listener (WebSockets through the proxy). */
   upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   /** Starts a shutdown: `/readyz` answers 503 from now on and WebSockets close with 1001. */
@@ -168,6 +172,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       server.keepAliveTimeout = 65_000;
       return server;
     },
+    metricsHandler: metricsListener(container.get(TYPES.Metrics)),
     drain: () => {
       container.get(TYPES.Lifecycle).draining = true;
       registry.closeAll();
@@ -202,5 +207,5 @@ export function seedDemoUser(comp: Composition): Promise<string | null> {
   return ensureDemoUser(c.get(TYPES.Users), c.get(TYPES.AddUser), comp.config.production);
 }
 
-export { logStartup, runAdminCommand, processIo, USAGE, UsageError, createLogger };
+export { demoUserLine, logStartup, runAdminCommand, runKeysCommand, processIo, USAGE, UsageError, createLogger };
 export { runWorkers } from './adapters/cluster/run-workers';

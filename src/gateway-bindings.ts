@@ -67,6 +67,7 @@ export function bindGateway(c: Container, config: Config): void {
         bodyLimit: config.bodyLimit,
         trustProxy: config.trustProxy,
         corsOrigins: config.corsOrigins,
+        metricsElsewhere: config.metrics !== null,
       },
       login, refresh, logout, gate, listSessions, logger, metrics, admission, cookies,
       readiness: async () => {

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { ConfigError, loadConfigFromProcess, type Config } from './config';
-import { compose, createLogger, logStartup, runWorkers, seedDemoUser, TYPES } from './container';
+import { compose, createLogger, demoUserLine, logStartup, runWorkers, seedDemoUser, TYPES } from './container';
 
 /** Starts the gateway; resolves once listening. SIGTERM/SIGINT stop it gracefully (exit 0). */
 export async function serve(config: Config): Promise<http.Server> {
@@ -8,19 +8,17 @@ export async function serve(config: Config): Promise<http.Server> {
   const logger = comp.container.get(TYPES.Logger);
   const demoPassword = await seedDemoUser(comp);
   const server = comp.server();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, resolve);
-  });
-  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
+  const port = await listen(server, config.port, config.host);
+  const metricsServer = config.metrics ? http.createServer(comp.metricsHandler) : null;
+  const metricsPort = metricsServer && config.metrics ? await listen(metricsServer, config.metrics.port, config.metrics.host) : null;
+  const shown = (host: string) => (host === '0.0.0.0' || host === '::' ? 'localhost' : host);
   logStartup(logger, {
-    url: `http://${shownHost}:${port}`,
+    url: `http://${shown(config.host)}:${port}`,
     storage: comp.storage.description,
     upstream: comp.upstream,
     demoPassword,
     authPrefix: config.authPrefix,
+    metricsUrl: config.metrics && metricsPort !== null ? `http://${shown(config.metrics.host)}:${metricsPort}/metrics` : null,
   });
   let stopping = false;
   const stop = (signal: string) => {
@@ -28,6 +26,7 @@ export async function serve(config: Config): Promise<http.Server> {
     stopping = true;
     logger.info({ signal, timeoutSeconds: config.shutdownTimeout }, 'stopping: no new connections, draining in-flight requests');
     comp.drain();
+    metricsServer?.close();
     const force = setTimeout(() => server.closeAllConnections(), config.shutdownTimeout * 1000).unref();
     // Connections that finish their in-flight request go idle: close them as they do.
     const reaper = setInterval(() => server.closeIdleConnections(), 100).unref();
@@ -46,6 +45,16 @@ export async function serve(config: Config): Promise<http.Server> {
   return server;
 }
 
+/** Listens; resolves with the bound port (the given one, or the one the system chose for 0). */
+async function listen(server: http.Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : port;
+}
+
 /**
  * `WORKERS` > 1: the primary migrates the store and creates the first-run user once, then
  * forks the workers, each a whole gateway (`serve`) on the shared listening socket.
@@ -59,7 +68,7 @@ export async function serveWorkers(config: Config): Promise<void> {
       const comp = await compose(config, { logger, defaultMetrics: false });
       try {
         const demoPassword = await seedDemoUser(comp);
-        if (demoPassword) logger.info(`created user "demo" with password "${demoPassword}" (shown once; change it with: npm run tokengate -- user passwd demo)`);
+        if (demoPassword) logger.info(demoUserLine(demoPassword));
       } finally {
         await comp.close();
       }

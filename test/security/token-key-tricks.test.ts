@@ -116,7 +116,7 @@ forEachStorage('security: key-confusion and header tricks', (target) => {
       expectInvalid(await gateway().me(hmacJwt({ ...AT, ...extra }, claims, JWT_SECRET)));
     });
 
-    it.each(['0', 'default', '../../../../../../dev/null', "x' OR '1'='1"])('refuses any kid (%s): HS256 tokens carry none', async (kid) => {
+    it.each(['0', 'default', '../../../../../../dev/null', "x' OR '1'='1"])('refuses a kid that names none of its secrets (%s), though the signature is right', async (kid) => {
       const gw = gateway();
       expectInvalid(await gw.me(hmacJwt({ ...AT, kid }, claims, JWT_SECRET)));
       expectInvalid(await gw.me(hmacJwt({ ...AT, kid }, claims, '')));

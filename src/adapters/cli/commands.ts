@@ -31,7 +31,8 @@ export const USAGE = `usage: tokengate <command>
   user list
   session list <name>                     a user's live sessions
   session revoke <sid>
-  session purge                           delete ended, idle and long-revoked sessions now`;
+  session purge                           delete ended, idle and long-revoked sessions now
+  keys rotate                             new generated signing secret; the old one still verifies`;
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 

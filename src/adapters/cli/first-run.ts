@@ -22,6 +22,8 @@ export interface StartupFacts {
   upstream: string;
   demoPassword: string | null;
   authPrefix: string;
+  /** Where `/metrics` is served when `METRICS_PORT` is set; null when it is on the public port. */
+  metricsUrl?: string | null;
 }
 
 /** The first log lines: where it listens, which store and upstream, and how to log in. */
@@ -29,9 +31,13 @@ export function logStartup(logger: Logger, facts: StartupFacts): void {
   logger.info(`tokengate listening on ${facts.url}`);
   logger.info(`storage: ${facts.storage}`);
   logger.info(`upstream: ${facts.upstream}`);
-  if (facts.demoPassword) {
-    logger.info(`created user "${DEMO_USERNAME}" with password "${facts.demoPassword}" (shown once; change it with: npm run tokengate -- user passwd demo)`);
-  }
-  const body = JSON.stringify({ username: DEMO_USERNAME, password: facts.demoPassword ?? '<password>' });
-  logger.info(`log in: curl -s -X POST ${facts.url}${facts.authPrefix}/login -H 'content-type: application/json' -d '${body}'`);
+  if (facts.metricsUrl) logger.info(`metrics: ${facts.metricsUrl} (not on the public port)`);
+  if (facts.demoPassword) logger.info(demoUserLine(facts.demoPassword));
+  // A form post: no quotes to escape, so the line reads (and copies) the same in JSON logs.
+  logger.info(`log in: curl -s -X POST ${facts.url}${facts.authPrefix}/login -d username=${DEMO_USERNAME} -d password=${facts.demoPassword ?? '<password>'}`);
+}
+
+/** The one line that shows the demo password (base64url: nothing a JSON log needs to escape). */
+export function demoUserLine(password: string): string {
+  return `created user ${DEMO_USERNAME} with password ${password} (shown once; change it with: npm run tokengate -- user passwd ${DEMO_USERNAME})`;
 }

@@ -18,6 +18,8 @@ export interface HttpSettings {
   corsOrigins: string[];
   /** The built browser client served at `<prefix>/client.js`; default: the package's `dist/client/client.js`. */
   clientScriptFile?: string;
+  /** `METRICS_PORT` is set: `/metrics` lives on its own listener and the public port answers it 404. */
+  metricsElsewhere?: boolean;
 }
 
 /** Everything the HTTP adapter needs, built by the composition root. */

@@ -18,6 +18,7 @@ export function systemRouter(deps: HttpDeps): Router {
     ctx.body = { status: 'ready' };
   });
   router.get('/metrics', async (ctx) => {
+    if (deps.settings.metricsElsewhere) throw new DomainError('not_found', 'no such resource');
     ctx.type = deps.metrics.contentType;
     ctx.set('Cache-Control', 'no-store');
     ctx.body = await deps.metrics.text();

@@ -7,22 +7,23 @@ export interface HeaderRules {
   alg: string;
   /** Expected `typ` (`at+jwt` / `rt+jwt`); compared case-insensitively, `application/` prefix allowed. */
   typ: string;
-  /** Our key id; `null` means the token must carry no `kid` at all. */
-  kid: string | null;
 }
 
 /**
- * Checks the protected header before any signature work. jsonwebtoken ignores `typ` and
- * `kid`, so this is what keeps access and refresh tokens apart.
+ * Checks the protected header before any signature work and returns its `kid` (null when it
+ * has none), which picks the verification key. jsonwebtoken ignores `typ` and `kid`, so this
+ * is what keeps access and refresh tokens apart.
  */
-export function checkHeader(token: string, rules: HeaderRules): void {
+export function checkHeader(token: string, rules: HeaderRules): string | null {
   const header = decodeHeader(token);
   if (header.alg !== rules.alg) throw new InvalidToken('unexpected algorithm');
   const typ = typeof header.typ === 'string' ? header.typ.toLowerCase().replace(/^application\//, '') : null;
   if (typ !== rules.typ) throw new InvalidToken('wrong token type');
   const present = FORBIDDEN.find((name) => name in header);
   if (present) throw new InvalidToken(`header ${present} not allowed`);
-  if ('kid' in header && (rules.kid === null || header.kid !== rules.kid)) throw new InvalidToken('unknown kid');
+  if (!('kid' in header)) return null;
+  if (typeof header.kid !== 'string') throw new InvalidToken('unknown kid');
+  return header.kid;
 }
 
 function decodeHeader(token: string): Record<string, unknown> {

@@ -1,9 +1,10 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Config, JwtAlgorithm } from '../../config';
 import type { SettingReader } from '../system/setting-reader';
 import { parseChoice } from '../system/setting-parsers';
-import { loadOrCreateJwtSecret, parseJwtSecret } from './jwt-secret-file';
+import { loadOrCreateJwtSecret, parseJwtSecret, SECRET_FILE_NAME } from './jwt-secret-file';
 import { weakSecretProblem } from './secret-strength';
+import { loadPreviousSecrets } from './previous-secrets-file';
 import { isKeyPair, readPrivateKeyPem, readPublicKeyPem, type AsymmetricAlgorithm } from './pem-keys';
 
 export const JWT_ALGORITHMS: readonly JwtAlgorithm[] = ['HS256', 'RS256', 'ES256'];
@@ -20,10 +21,37 @@ export function readJwtSettings(s: SettingReader, ctx: Context): Config['jwt'] {
   const issuer = s.raw('JWT_ISSUER') ?? 'tokengate';
   const audience = s.raw('JWT_AUDIENCE') ?? 'tokengate';
   if (algorithm === 'HS256') {
-    return { algorithm, secret: readSecret(s, ctx), privateKeyPem: null, publicKeyPem: null, issuer, audience };
+    if (s.raw('JWT_PREVIOUS_PUBLIC_KEY_FILES')) s.fail('JWT_PREVIOUS_PUBLIC_KEY_FILES', 'only with RS256/ES256; with HS256 use JWT_SECRET_PREVIOUS');
+    const generated = s.exact('JWT_SECRET') === undefined && !ctx.production;
+    const secret = readSecret(s, ctx);
+    const previousSecrets = [...readPreviousSecrets(s), ...(generated ? s.attempt('JWT_SECRET', () => loadPreviousSecrets(ctx.dataDir), []) : [])];
+    const generatedSecretFile = generated ? join(ctx.dataDir, SECRET_FILE_NAME) : null;
+    return { algorithm, secret, previousSecrets, generatedSecretFile, privateKeyPem: null, publicKeyPem: null, previousPublicKeyPems: [], issuer, audience };
   }
+  if (s.raw('JWT_SECRET_PREVIOUS')) s.fail('JWT_SECRET_PREVIOUS', `only with HS256; with ${algorithm} use JWT_PREVIOUS_PUBLIC_KEY_FILES`);
   const keys = readKeyPair(s, algorithm, ctx.cwd);
-  return { algorithm, secret: null, ...keys, issuer, audience };
+  const previousPublicKeyPems = readPreviousPublicKeys(s, algorithm, ctx.cwd);
+  return { algorithm, secret: null, previousSecrets: [], generatedSecretFile: null, ...keys, previousPublicKeyPems, issuer, audience };
+}
+
+/** `JWT_SECRET_PREVIOUS`: comma-separated secrets that verify, never sign; each as strict as `JWT_SECRET`. */
+function readPreviousSecrets(s: SettingReader): Buffer[] {
+  return s.get('JWT_SECRET_PREVIOUS', [], (raw) => list(raw).map((item, i) => prefixed(`secret ${i + 1}`, () => parseJwtSecret(item))));
+}
+
+/** `JWT_PREVIOUS_PUBLIC_KEY_FILES`: comma-separated PEM public keys (or private keys, reduced) of the same algorithm. */
+function readPreviousPublicKeys(s: SettingReader, algorithm: AsymmetricAlgorithm, cwd: string): string[] {
+  return s.get('JWT_PREVIOUS_PUBLIC_KEY_FILES', [], (raw) => list(raw).map((file) => readPublicKeyPem(resolve(cwd, file), algorithm)));
+}
+
+const list = (raw: string): string[] => raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
+
+function prefixed<T>(what: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    throw new Error(`${what}: ${(e as Error).message}`);
+  }
 }
 
 function readSecret(s: SettingReader, ctx: Context): Buffer | null {

@@ -1,21 +1,12 @@
-import { createPrivateKey, createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import type { JwtAlgorithm } from '../../config';
 import type { Clock } from '../../domain/ports/clock';
 import type { TokenSigner } from '../../domain/ports/token-signer';
 import { hasTokenShape, type AccessClaims, type RefreshClaims, type TokenCheck } from '../../domain/token';
-import { publicJwk, jwkThumbprint } from './jwk';
 import { accessPayload, InvalidToken, refreshPayload, toAccessClaims, toRefreshClaims, type Payload } from './jwt-claims';
 import { checkHeader } from './jwt-header';
-import { MIN_SECRET_BYTES } from './jwt-secret-file';
+import { signingKeys, type SigningKeyOptions, type SigningKeys } from './signing-keys';
 
-export interface JwtTokenSignerOptions {
-  algorithm: JwtAlgorithm;
-  /** HS256 key, at least 32 bytes. */
-  secret?: Buffer | null;
-  /** RS256/ES256 keys, PEM; the public key defaults to the private key's public half. */
-  privateKeyPem?: string | null;
-  publicKeyPem?: string | null;
+export interface JwtTokenSignerOptions extends SigningKeyOptions {
   issuer: string;
   audience: string;
   clockSkewSeconds: number;
@@ -25,28 +16,16 @@ export interface JwtTokenSignerOptions {
 const ACCESS_TYP = 'at+jwt';
 const REFRESH_TYP = 'rt+jwt';
 
-/** HS256/RS256/ES256 tokens on jsonwebtoken; keys are turned into KeyObjects once, here. */
+/**
+ * HS256/RS256/ES256 tokens on jsonwebtoken. One key signs, with its `kid` in every header;
+ * the previous keys still verify the tokens that name them (SPEC §10). Keys are turned into
+ * KeyObjects once, here.
+ */
 export class JwtTokenSigner implements TokenSigner {
-  private readonly signKey: KeyObject;
-  private readonly verifyKey: KeyObject;
-  private readonly kid: string | null;
-  private readonly jwk: Record<string, string> | null;
+  private readonly keys: SigningKeys;
 
   constructor(private readonly options: JwtTokenSignerOptions) {
-    if (options.algorithm === 'HS256') {
-      if (!options.secret || options.secret.length < MIN_SECRET_BYTES) {
-        throw new Error(`HS256 needs a secret of at least ${MIN_SECRET_BYTES} bytes`);
-      }
-      this.signKey = this.verifyKey = createSecretKey(options.secret);
-      this.kid = this.jwk = null;
-    } else {
-      if (!options.privateKeyPem) throw new Error(`${options.algorithm} needs a private key`);
-      this.signKey = createPrivateKey(options.privateKeyPem);
-      this.verifyKey = createPublicKey(options.publicKeyPem ?? this.signKey);
-      const jwk = publicJwk(this.verifyKey);
-      this.kid = jwkThumbprint(jwk);
-      this.jwk = { ...jwk, kid: this.kid, alg: options.algorithm, use: 'sig' };
-    }
+    this.keys = signingKeys(options);
   }
 
   signAccess(claims: AccessClaims): string {
@@ -65,9 +44,9 @@ export class JwtTokenSigner implements TokenSigner {
     return this.verify(token, REFRESH_TYP, toRefreshClaims);
   }
 
-  /** The public key set for `/.well-known/jwks.json`; null for HS256 (nothing to publish). */
+  /** The public keys for `/.well-known/jwks.json`, current first; null for HS256 (nothing to publish). */
   jwks(): { keys: object[] } | null {
-    return this.jwk ? { keys: [{ ...this.jwk }] } : null;
+    return this.keys.jwks.length > 0 ? { keys: this.keys.jwks.map((k) => ({ ...k })) } : null;
   }
 
   /**
@@ -76,18 +55,20 @@ export class JwtTokenSigner implements TokenSigner {
    */
   private sign(payload: Payload, typ: string): string {
     if (!((payload.iat as number) > 0)) throw new Error('iat must be a positive number of seconds');
-    const header = this.kid ? { alg: this.options.algorithm, typ, kid: this.kid } : { alg: this.options.algorithm, typ };
-    return jwt.sign(payload, this.signKey, { algorithm: this.options.algorithm, header });
+    const header = { alg: this.options.algorithm, typ, kid: this.keys.kid };
+    return jwt.sign(payload, this.keys.signKey, { algorithm: this.options.algorithm, header });
   }
 
   private verify<C extends { iat: number; exp: number }>(token: string, typ: string, toClaims: (p: Payload) => C): TokenCheck<C> {
     try {
       if (typeof token !== 'string' || !hasTokenShape(token)) throw new InvalidToken('malformed token');
       const { algorithm, issuer, audience, clockSkewSeconds: skew } = this.options;
-      checkHeader(token, { alg: algorithm, typ, kid: this.kid });
+      const kid = checkHeader(token, { alg: algorithm, typ });
+      const key = kid === null ? this.keys.currentVerifyKey : this.keys.verifyKeys.get(kid);
+      if (!key) throw new InvalidToken('unknown kid');
       const now = Math.floor(this.options.clock.now() / 1000);
       // Expiry is judged below, so that only an otherwise valid token can be `expired`.
-      const payload = jwt.verify(token, this.verifyKey, {
+      const payload = jwt.verify(token, key, {
         algorithms: [algorithm],
         issuer,
         audience,

@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
-import { jwkThumbprint, publicJwk } from '../../../src/adapters/security/jwk';
-import { accessClaims, fixedClock, makeSigner, refreshClaims, T0 } from './jwt-fixtures';
+import { jwkThumbprint, publicJwk, secretKeyId } from '../../../src/adapters/security/jwk';
+import { accessClaims, fixedClock, makeSigner, refreshClaims, SECRET, T0 } from './jwt-fixtures';
 
 const header = (token: string) => JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString());
 const payload = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
@@ -70,10 +70,10 @@ describe('deterministic signing', () => {
 });
 
 describe('jwks and kid', () => {
-  it('HS256 publishes nothing and writes no kid', () => {
+  it('HS256 publishes nothing and writes the kid derived from its secret (SPEC §10)', () => {
     const signer = makeSigner('HS256');
     expect(signer.jwks()).toBeNull();
-    expect(header(signer.signAccess(accessClaims())).kid).toBeUndefined();
+    expect(header(signer.signAccess(accessClaims())).kid).toBe(secretKeyId(SECRET));
   });
 
   it.each([
