@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import dotenv from 'dotenv';
 import { ROTATION_POLICIES, type RotationPolicyName } from './domain/rotation-policy';
 import { readJwtSettings } from './adapters/security/jwt-settings';
+import type { JwtAlgorithm, JwtSettings } from './adapters/security/jwt-algorithm';
 import { SettingReader } from './adapters/system/setting-reader';
 import { parseRedisUrl } from './adapters/storage/redis-url';
 import { isPerProcessStore } from './adapters/storage/database-url';
@@ -19,7 +20,7 @@ import {
   parseTrustProxy,
 } from './adapters/system/setting-parsers';
 
-export type JwtAlgorithm = 'HS256' | 'RS256' | 'ES256';
+export type { JwtAlgorithm };
 
 /** SPEC §5: identity and rewrite headers of other proxies and frameworks, removed from client requests. */
 export const DEFAULT_STRIP_HEADERS: readonly string[] = [
@@ -38,22 +39,7 @@ export interface Config {
   sessionStoreUrl: string | null;
   /** Where generated files live (the signing secret, the default SQLite file): `./data`. */
   dataDir: string;
-  jwt: {
-    algorithm: JwtAlgorithm;
-    /** HMAC key bytes (HS256), at least 32 bytes. */
-    secret: Buffer | null;
-    /** HS256 secrets that verify but never sign: `JWT_SECRET_PREVIOUS`, then those `keys rotate` retired. */
-    previousSecrets: Buffer[];
-    /** Where the generated secret lives when `JWT_SECRET` is unset (outside production); else null. */
-    generatedSecretFile: string | null;
-    /** PEM text (RS256/ES256). */
-    privateKeyPem: string | null;
-    publicKeyPem: string | null;
-    /** RS256/ES256 public keys that verify but never sign (`JWT_PREVIOUS_PUBLIC_KEY_FILES`), SPKI PEM. */
-    previousPublicKeyPems: string[];
-    issuer: string;
-    audience: string;
-  };
+  jwt: JwtSettings;
   accessTokenTtl: number;
   refreshTokenTtl: number;
   sessionMaxLifetime: number;

@@ -5,6 +5,7 @@ import { findImports, findUses } from './import-scanner';
 /** Where each rule's files live, relative to the repository root (posix separators). */
 export const DOMAIN = 'src/domain/';
 export const APPLICATION = 'src/application/';
+export const ADAPTERS = 'src/adapters/';
 const CONTAINER_IMPORTERS = new Set(['src/container.ts', 'src/main.ts', 'src/cli.ts']);
 
 /** Clock reads, randomness and the process: none of them belongs in the domain. */
@@ -32,6 +33,11 @@ const isContainer = (file: string, specifier: string): boolean => {
   return /(^|\/)src\/container(\.[cm]?[jt]s)?(\/|$)/.test(target);
 };
 
+const isConfig = (file: string, specifier: string): boolean => {
+  const target = resolveImport(file, specifier) ?? specifier;
+  return /(^|\/)src\/config(\.[cm]?[jt]s)?$/.test(target);
+};
+
 const inside = (target: string | null, ...layers: string[]): boolean =>
   target !== null && layers.some((layer) => `${target}/`.startsWith(layer));
 
@@ -53,6 +59,9 @@ export function checkFile(file: string, text: string): string[] {
       report(line, `imports "${specifier}": src/domain may import only from src/domain`);
     } else if (file.startsWith(APPLICATION) && !inside(target, DOMAIN, APPLICATION)) {
       report(line, `imports "${specifier}": src/application may import only from src/domain and src/application`);
+    }
+    if (file.startsWith(ADAPTERS) && isConfig(file, specifier)) {
+      report(line, `imports "${specifier}": adapters take narrow options of their own, never src/config`);
     }
     if (isContainer(file, specifier) && !CONTAINER_IMPORTERS.has(file) && !file.startsWith('test/')) {
       report(line, `imports "${specifier}": only src/main.ts, src/cli.ts and tests may import src/container`);

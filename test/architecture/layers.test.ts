@@ -117,6 +117,16 @@ describe('the layer checker itself', () => {
     expect(one(file, `import { buildContainer } from '${rel.startsWith('.') ? rel : `./${rel}`}';`)).toEqual([]);
   });
 
+  it.each([
+    ['a type', "import type { Config } from '../../config';"],
+    ['a value', "import { loadConfig } from '../../config';"],
+    ['with an extension', "import type { Config } from '../../config.js';"],
+  ])('catches an adapter importing src/config (%s)', (_label, text) => {
+    expect(one('src/adapters/logging/pino-logger.ts', text)).toEqual([
+      expect.stringContaining('adapters take narrow options of their own, never src/config'),
+    ]);
+  });
+
   it('lets adapters import packages, the domain and the application', () => {
     const text = "import Koa from 'koa';\nimport { Login } from '../../application/login';\nimport '../../domain/token';";
     expect(one('src/adapters/http/app.ts', text)).toEqual([]);

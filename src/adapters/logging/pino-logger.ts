@@ -1,5 +1,4 @@
 import pino from 'pino';
-import type { Config } from '../../config';
 import { CENSOR, censorSecrets, censorSerialized, SECRET_FIELDS } from './censor';
 
 export type LogFormat = 'auto' | 'json' | 'pretty';
@@ -23,7 +22,12 @@ function prettyStdout(): pino.DestinationStream | null {
   }
 }
 
-type LoggerSettings = Pick<Config, 'logLevel'> & Partial<Pick<Config, 'logFormat' | 'production'>>;
+/** What the logger needs of the settings (`LOG_LEVEL`, `LOG_FORMAT`, `NODE_ENV`). */
+export interface LoggerSettings {
+  logLevel: pino.LevelWithSilent;
+  logFormat?: 'auto' | 'json' | 'pretty';
+  production?: boolean;
+}
 
 /**
  * The root logger. Secrets are censored here, by configuration, so no call site has to

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import type { Config, JwtAlgorithm } from '../../config';
+import type { JwtAlgorithm, JwtSettings } from './jwt-algorithm';
 import type { SettingReader } from '../system/setting-reader';
 import { parseChoice } from '../system/setting-parsers';
 import { loadOrCreateJwtSecret, parseJwtSecret, SECRET_FILE_NAME } from './jwt-secret-file';
@@ -16,7 +16,7 @@ interface Context {
 }
 
 /** The `jwt` part of the config: algorithm, key material, issuer and audience. */
-export function readJwtSettings(s: SettingReader, ctx: Context): Config['jwt'] {
+export function readJwtSettings(s: SettingReader, ctx: Context): JwtSettings {
   const algorithm = s.get('JWT_ALGORITHM', 'HS256' as JwtAlgorithm, (r) => parseChoice(r, JWT_ALGORITHMS));
   const issuer = s.raw('JWT_ISSUER') ?? 'tokengate';
   const audience = s.raw('JWT_AUDIENCE') ?? 'tokengate';

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
-import type { JwtAlgorithm } from '../../config';
+import type { JwtAlgorithm } from './jwt-algorithm';
 import { jwkThumbprint, publicJwk, secretKeyId } from './jwk';
 import { MIN_SECRET_BYTES } from './jwt-secret-file';
 
