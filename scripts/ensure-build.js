@@ -24,7 +24,8 @@ const stampFile = path.join(root, 'dist', '.build-stamp');
 const lockDir = path.join(root, '.build.lock');
 const INPUT_DIRS = ['src', 'client'];
 const INPUT_FILES = ['knexfile.ts', 'tsconfig.json', 'tsconfig.build.json'];
-const OUTPUTS = ['dist/src/main.js', 'dist/src/cli.js', 'dist/client/client.js'];
+const HAS_CLIENT = fs.existsSync(path.join(root, 'client', 'build.mjs'));
+const OUTPUTS = ['dist/src/main.js', 'dist/src/cli.js', ...(HAS_CLIENT ? ['dist/client/client.js'] : [])];
 const LOCK_STALE_MS = 10 * 60 * 1000;
 const LOCK_WAIT_MS = 5 * 60 * 1000;
 
@@ -125,7 +126,7 @@ function compile(stamp) {
   fs.rmSync(stampFile, { force: true });
   execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { cwd: root, stdio: ['ignore', 2, 2] });
   // The browser client (served at <prefix>/client.js): esbuild, skipped when its output is newer than its sources.
-  execFileSync(process.execPath, [path.join(root, 'client', 'build.mjs')], { cwd: root, stdio: ['ignore', 2, 2] });
+  if (HAS_CLIENT) execFileSync(process.execPath, [path.join(root, 'client', 'build.mjs')], { cwd: root, stdio: ['ignore', 2, 2] });
   fs.writeFileSync(stampFile, `${stamp}\n`);
 }
 

@@ -103,7 +103,7 @@ describe("the Dockerfile's steps, without Docker", () => {
     for (const f of ['package.json', 'package-lock.json', 'scripts/ensure-build.js']) cpSync(join(root, f), join(image, f));
     npm(['ci', '--omit=dev', '--prefer-offline'], image);
     cpSync(join(root, 'dist/src'), join(image, 'dist/src'), { recursive: true });
-    const env = { NODE_ENV: 'production', JWT_SECRET: 'i'.repeat(48), UPSTREAM_URL: 'http://127.0.0.1:9', MALLOC_MMAP_THRESHOLD_: '131072' };
+    const env = { NODE_ENV: 'production', JWT_SECRET: 'Hn4tW8qZ1xVb6yLc0sMd3KfJ9rPg2AeU7oTi5Qw', UPSTREAM_URL: 'http://127.0.0.1:9', MALLOC_MMAP_THRESHOLD_: '131072' };
     const times: number[] = [];
     for (let i = 0; i < 3; i++) {
       const server = await serveUntilHealthy(process.execPath, ['dist/src/main.js'], image, env);

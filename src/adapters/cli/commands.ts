@@ -36,10 +36,30 @@ export const USAGE = `usage: tokengate <command>
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
+/**
+ * The arguments with the known options first and every other word after `--`, so that a
+ * session id that begins with `-` (base64url ids may) is read as the id, not as an option.
+ */
+export function orderArgs(args: readonly string[]): string[] {
+  const options: string[] = [];
+  const words: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === '--') {
+      words.push(...args.slice(i + 1));
+      break;
+    }
+    if (a === '--roles' && i + 1 < args.length) options.push(a, args[++i] as string);
+    else if (a.startsWith('--')) options.push(a);
+    else words.push(a);
+  }
+  return [...options, '--', ...words];
+}
+
 /** Runs one admin subcommand (`user …`, `session …`). Throws UsageError or DomainError. */
 export async function runAdminCommand(args: string[], deps: AdminDeps, io: CliIo): Promise<void> {
   const { values, positionals } = parseArgs({
-    args,
+    args: orderArgs(args),
     allowPositionals: true,
     options: { roles: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
   });

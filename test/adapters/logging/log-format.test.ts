@@ -79,7 +79,7 @@ describeWithScript('what the first run prints', () => {
   }, 40_000);
 
   it('on a terminal in production: JSON', async () => {
-    const out = await firstLines(true, { NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40), UPSTREAM_URL: 'http://127.0.0.1:9' });
+    const out = await firstLines(true, { NODE_ENV: 'production', JWT_SECRET: 'kQ7vR2mXw9LcT4bZ0yNf6HsJ1pGd8AeU3oVi5Kt', UPSTREAM_URL: 'http://127.0.0.1:9' });
     const first = out.replace(/\r/g, '').split('\n').find((l) => l.includes('listening on')) as string;
     expect(JSON.parse(first)).toMatchObject({ level: 30, msg: expect.stringContaining('tokengate listening on') });
   }, 40_000);
