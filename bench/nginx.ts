@@ -30,6 +30,7 @@ server {
         proxy_method $request_method;
         proxy_pass_request_body off;
         proxy_set_header Content-Length "";
+        proxy_set_header Prefer "return=minimal";
         proxy_set_header Host $http_host;
         proxy_set_header X-Forwarded-For $remote_addr;
         proxy_set_header X-Forwarded-Proto $scheme;

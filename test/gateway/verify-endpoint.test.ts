@@ -108,6 +108,19 @@ for (const variant of variants) {
       expect(comparable(fast, sentId)).toEqual(comparable(koa, sentId));
     });
 
+    it('Prefer: return=minimal (forward-auth proxies): the identity headers with no body, as the Koa route answers it', async () => {
+      const build = (app: RequestListener) => request(app).get('/auth/verify').set('authorization', `Bearer ${tokens.access}`).set('prefer', 'return=minimal');
+      const res = await build(r.handler);
+      expect(res.status).toBe(200);
+      expect(res.text).toBe('');
+      expect(res.headers['content-length']).toBe('0');
+      expect(res.headers['preference-applied']).toBe('return=minimal');
+      expect(res.headers['x-user-roles']).toBe('admin,ops');
+      expect(comparable(res, undefined)).toEqual(comparable(await build(r.comp.app.callback()), undefined));
+      const full = await request(r.handler).get('/auth/verify').set('authorization', `Bearer ${tokens.access}`).set('prefer', 'return=representation');
+      expect(full.body).toMatchObject({ username: 'Zoë' });
+    });
+
     it('echoes a well-formed request id and replaces a malformed one', async () => {
       const kept = await request(r.handler).get('/auth/verify').set('authorization', `Bearer ${tokens.access}`).set('x-request-id', 'trace-1');
       expect(kept.headers['x-request-id']).toBe('trace-1');

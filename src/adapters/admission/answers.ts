@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Identity } from '../../application/authenticate-request';
 import type { DomainError } from '../../domain/errors';
@@ -40,12 +40,29 @@ export function redirectAnswer(location: string, requestId: string, extra: reado
   };
 }
 
-/** `/auth/verify`'s passing answer but for its request id: identity headers and the JSON body (SPEC §4). */
-export function verifyAnswer(identity: Identity): { headers: [string, string][]; body: string } {
-  const body = JSON.stringify({ sub: identity.sub, username: identity.username, roles: identity.roles, sid: identity.sid });
+/**
+ * RFC 7240 `Prefer: return=minimal`: the caller wants the status and headers only. Forward-auth
+ * proxies should send it: nginx's `auth_request` never reads the answer's body, and after a
+ * body it cannot keep the connection to tokengate alive.
+ */
+export function prefersMinimal(req: IncomingMessage): boolean {
+  const prefer = req.headers.prefer;
+  return prefer !== undefined && /(?:^|[,;\s])return\s*=\s*"?minimal"?(?:$|[,;\s])/i.test(String(prefer));
+}
+
+/**
+ * `/auth/verify`'s passing answer but for its request id: identity headers and the JSON body
+ * (SPEC §4), or no body when the caller {@link prefersMinimal}.
+ */
+export function verifyAnswer(identity: Identity, minimal = false): { headers: [string, string][]; body: string } {
   const headers: [string, string][] = Object.entries(identityHeaders(identity));
-  headers.push(['cache-control', 'no-store'], JSON_TYPE);
-  return { headers, body };
+  headers.push(['cache-control', 'no-store']);
+  if (minimal) {
+    headers.push(['preference-applied', 'return=minimal']);
+    return { headers, body: '' };
+  }
+  headers.push(JSON_TYPE);
+  return { headers, body: JSON.stringify({ sub: identity.sub, username: identity.username, roles: identity.roles, sid: identity.sid }) };
 }
 
 /** Writes an answer on Node's response in one `writeHead`. */

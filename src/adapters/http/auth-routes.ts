@@ -6,7 +6,7 @@ import { authBodyParser, type BodyFields } from './body';
 import { defaultClientScriptFile, mountClientScript } from './client-script';
 import { assertSameOrigin } from './csrf';
 import type { HttpDeps } from './deps';
-import { verifyAnswer } from '../admission/answers';
+import { prefersMinimal, verifyAnswer } from '../admission/answers';
 import { mountLoginRoutes, refuseCrossSite, rejectQueryCredentials } from './login-routes';
 import { mountOpenApi } from './openapi-route';
 import { requestContext } from './request-context';
@@ -89,10 +89,11 @@ export function authRouter(deps: HttpDeps): Router {
 
   // Cross-origin and preflight verifies only: the rest is answered by the forward-auth writer (verify-endpoint.ts).
   router.all('/verify', async (ctx) => {
-    const answer = verifyAnswer(await authenticate(ctx));
+    const answer = verifyAnswer(await authenticate(ctx), prefersMinimal(ctx.req));
     for (const [name, value] of answer.headers) ctx.set(name, value);
     ctx.status = 200;
     ctx.body = answer.body;
+    if (answer.body === '') ctx.remove('Content-Type'); // a minimal answer has no content to type
   });
 
   return router;

@@ -72,7 +72,7 @@ function verifyOperation(method: string): Json {
     tags: ['forward-auth'],
     operationId: `verify${method[0]?.toUpperCase()}${method.slice(1)}`,
     summary: 'Forward-auth check (nginx auth_request, Traefik ForwardAuth, Envoy ext_authz); any method',
-    description: 'Applies the token decision table and reissues expired tokens. Every method answers the same way.',
+    description: 'Applies the token decision table and reissues expired tokens. Every method answers the same way. With `Prefer: return=minimal` (RFC 7240; forward-auth proxies should send it) the 200 has the headers and no body, and `Preference-Applied: return=minimal`.',
     security: TOKEN_SECURITY,
     responses: { '200': ok, '401': res('TokenRejected'), '403': res('Forbidden'), ...COMMON },
   };

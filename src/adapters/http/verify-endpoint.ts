@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Identity } from '../../application/authenticate-request';
 import type { Admission, Verified } from '../admission/admission';
-import { refusalAnswer, securityHeaders, sendAnswer, verifyAnswer } from '../admission/answers';
+import { prefersMinimal, refusalAnswer, securityHeaders, sendAnswer, verifyAnswer } from '../admission/answers';
 import { reissueHeaders } from '../admission/reissue-headers';
 import type { RequestFacts } from '../admission/request-facts';
 import type { TokenCookies } from './cookies';
@@ -29,15 +29,16 @@ export function verifyEndpoint(deps: VerifyEndpointDeps): (facts: RequestFacts, 
   const cors = deps.corsOrigins.length > 0;
   // As Koa answers: its CORS middleware adds `Vary: Origin` to every answer under the prefix.
   const fixed: [string, string][] = [...securityHeaders(deps.secureCookies), ...(cors ? [['vary', 'Origin'] as [string, string]] : [])];
-  // A cached token's identity is frozen and shared (AuthenticateRequest): its answer is made once.
-  const answers = new WeakMap<Identity, { headers: [string, string][]; body: string }>();
-  const answerFor = (identity: Identity) => {
+  // A cached token's identity is frozen and shared (AuthenticateRequest): its answers are made once.
+  const answers = [new WeakMap<Identity, Made>(), new WeakMap<Identity, Made>()];
+  const answerFor = (identity: Identity, minimal: boolean): Made => {
     const shared = Object.isFrozen(identity);
-    let answer = shared ? answers.get(identity) : undefined;
+    const cache = answers[minimal ? 1 : 0] as WeakMap<Identity, Made>;
+    let answer = shared ? cache.get(identity) : undefined;
     if (!answer) {
-      const made = verifyAnswer(identity);
+      const made = verifyAnswer(identity, minimal);
       answer = { headers: [...made.headers, ...fixed], body: made.body };
-      if (shared) answers.set(identity, answer);
+      if (shared) cache.set(identity, answer);
     }
     return answer;
   };
@@ -49,7 +50,7 @@ export function verifyEndpoint(deps: VerifyEndpointDeps): (facts: RequestFacts, 
       const ours = reissueHeaders(v.reissue, deps.cookies);
       const status =
         v.kind === 'pass'
-          ? sendAnswer(res, withRequestId(answerFor(v.identity), facts.requestId, ours))
+          ? sendAnswer(res, withRequestId(answerFor(v.identity, prefersMinimal(facts.req)), facts.requestId, ours))
           : sendAnswer(res, refusalAnswer(v.error, facts.requestId, [...fixed, ...ours]));
       recordRequest(logger, metrics, { group: 'auth', hot: true, requestId: facts.requestId, method: facts.method, path: facts.canonical?.path ?? '-', status, ms: performance.now() - started });
     };
@@ -60,7 +61,9 @@ export function verifyEndpoint(deps: VerifyEndpointDeps): (facts: RequestFacts, 
   };
 }
 
-function withRequestId(answer: { headers: [string, string][]; body: string }, requestId: string, ours: [string, string][]) {
+type Made = { headers: [string, string][]; body: string };
+
+function withRequestId(answer: Made, requestId: string, ours: [string, string][]) {
   const headers: [string, string][] = [['x-request-id', requestId], ...answer.headers];
   for (const header of ours) if (header[0] !== 'cache-control') headers.push(header); // the answer says no-store already
   return { status: 200, headers, body: answer.body };
