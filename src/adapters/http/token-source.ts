@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import { parse as parseCookies } from 'cookie';
 import type { Context } from 'koa';
 import { DomainError } from '../../domain/errors';
 import type { PresentedTokens } from '../../application/authenticate-request';
@@ -42,15 +41,40 @@ export function tokensFromRequest(
 ): RequestTokens {
   const bearer = bearerToken(req);
   const headerRefresh = headerValue(req.headers['x-refresh-token']);
-  const jar = req.headers.cookie ? parseCookies(req.headers.cookie) : {};
-  const cookieAccess = bearer === null ? jar[names.access] || null : null;
-  const cookieRefresh = headerRefresh === null && bodyRefresh === null ? jar[names.refresh] || null : null;
+  const jar = req.headers.cookie;
+  const cookieAccess = bearer === null && jar ? cookieValue(jar, names.access) || null : null;
+  const cookieRefresh = headerRefresh === null && bodyRefresh === null && jar ? cookieValue(jar, names.refresh) || null : null;
   return {
     accessToken: bearer ?? cookieAccess,
     refreshToken: headerRefresh ?? bodyRefresh ?? cookieRefresh,
     viaHeader: bearer !== null || headerRefresh !== null,
     viaCookie: cookieAccess !== null || cookieRefresh !== null,
   };
+}
+
+/**
+ * The value of the first cookie called `name` in a `Cookie` header, read as the `cookie`
+ * package's `parse` reads it (trimmed, `%XX` decoded when
+ * valid), without building an object of every cookie: a request carries only two of ours.
+ */
+export function cookieValue(header: string, name: string): string | undefined {
+  let start = 0;
+  while (start < header.length) {
+    let end = header.indexOf(';', start);
+    if (end < 0) end = header.length;
+    const eq = header.indexOf('=', start);
+    if (eq > start && eq < end && header.slice(start, eq).trim() === name) {
+      const value = header.slice(eq + 1, end).trim();
+      if (value.indexOf('%') < 0) return value;
+      try {
+        return decodeURIComponent(value);
+      } catch {
+        return value;
+      }
+    }
+    start = end + 1;
+  }
+  return undefined;
 }
 
 /** An optional string field: null when absent, 400 when of another type. */
