@@ -116,6 +116,22 @@ export class Admission {
   }
 }
 
+/**
+ * Runs `use` on an admission result, now or when its promise settles; a throw in either
+ * (a bug, a header Node refuses) goes to `fail` instead of becoming an unhandled rejection.
+ */
+export function settle<T>(result: T | Promise<T>, use: (value: T) => void, fail: (error: unknown) => void): void {
+  if (result instanceof Promise) {
+    result.then(use).catch(fail);
+    return;
+  }
+  try {
+    use(result);
+  } catch (e) {
+    fail(e);
+  }
+}
+
 const refuse = (facts: RequestFacts, error: DomainError): Refused => ({ kind: 'refuse', facts, error, reissue: NO_REISSUE });
 
 /** A browser navigation (not an XHR or fetch) that should land on the login page. */

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
 import type { Identity } from '../../application/authenticate-request';
-import type { DomainError } from '../../domain/errors';
+import { DomainError } from '../../domain/errors';
 import { errorAnswer } from '../http/error-middleware';
 import { identityHeaders } from '../http/identity-headers';
 import { writeRawResponse } from '../proxy/raw-response';
@@ -73,6 +74,19 @@ export function sendAnswer(res: ServerResponse, answer: Answer): number {
   res.writeHead(answer.status, flat);
   res.end(answer.body);
   return answer.status;
+}
+
+/**
+ * After an unexpected failure in a writer: logged with the request id, then a generic 500 when
+ * nothing was written yet, else the connection is cut (the status is then 0).
+ */
+export function failed(res: ServerResponse, error: unknown, requestId: string, logger: Logger): number {
+  logger.error({ err: error, requestId }, 'unhandled error');
+  if (res.headersSent) {
+    res.destroy();
+    return 0;
+  }
+  return sendAnswer(res, refusalAnswer(new DomainError('internal_error', 'internal error'), requestId, []));
 }
 
 /** Writes an answer on an upgrade's raw socket, then closes it. */

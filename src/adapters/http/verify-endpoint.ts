@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Identity } from '../../application/authenticate-request';
-import type { Admission, Verified } from '../admission/admission';
-import { prefersMinimal, refusalAnswer, securityHeaders, sendAnswer, verifyAnswer } from '../admission/answers';
+import { settle, type Admission, type Verified } from '../admission/admission';
+import { failed, prefersMinimal, refusalAnswer, securityHeaders, sendAnswer, verifyAnswer } from '../admission/answers';
 import { reissueHeaders } from '../admission/reissue-headers';
 import type { RequestFacts } from '../admission/request-facts';
 import type { TokenCookies } from './cookies';
@@ -54,9 +54,7 @@ export function verifyEndpoint(deps: VerifyEndpointDeps): (facts: RequestFacts, 
           : sendAnswer(res, refusalAnswer(v.error, facts.requestId, [...fixed, ...ours]));
       recordRequest(logger, metrics, { group: 'auth', hot: true, requestId: facts.requestId, method: facts.method, path: facts.canonical?.path ?? '-', status, ms: performance.now() - started });
     };
-    const verified = admission.verify(facts);
-    if (verified instanceof Promise) void verified.then(write);
-    else write(verified);
+    settle(admission.verify(facts), write, (e) => failed(res, e, facts.requestId, logger));
     return true;
   };
 }

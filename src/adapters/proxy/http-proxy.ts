@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import type { Admission, Admitted } from '../admission/admission';
-import { redirectAnswer, refusalAnswer, sendAnswer, securityHeaders } from '../admission/answers';
+import { settle, type Admission, type Admitted } from '../admission/admission';
+import { failed, redirectAnswer, refusalAnswer, sendAnswer, securityHeaders } from '../admission/answers';
 import { reissueHeaders } from '../admission/reissue-headers';
 import type { RequestFacts } from '../admission/request-facts';
 import type { TokenCookies } from '../http/cookies';
@@ -36,8 +36,6 @@ export function httpProxy(deps: HttpProxyDeps): (facts: RequestFacts, res: Serve
         done(sendAnswer(res, refusalAnswer(error, facts.requestId, [...security, ...ours.slice(1)])));
       });
     };
-    const admitted = admission.proxy(facts, 'http');
-    if (admitted instanceof Promise) void admitted.then(answer);
-    else answer(admitted);
+    settle(admission.proxy(facts, 'http'), answer, (e) => done(failed(res, e, facts.requestId, logger)));
   };
 }

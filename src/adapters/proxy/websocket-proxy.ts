@@ -3,7 +3,7 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { DomainError } from '../../domain/errors';
-import type { Admission, Admitted } from '../admission/admission';
+import { settle, type Admission, type Admitted } from '../admission/admission';
 import { refusalAnswer, securityHeaders, sendAnswerOnSocket } from '../admission/answers';
 import { reissueHeaders } from '../admission/reissue-headers';
 import type { RequestFacts } from '../admission/request-facts';
@@ -112,9 +112,10 @@ export function websocketUpgradeHandler(deps: WebSocketProxyDeps) {
       if (a.kind === 'refuse') return done(refuse(socket, facts, a.error, reissueHeaders(a.reissue, deps.cookies)));
       done(refuse(socket, facts, new DomainError('login_required', 'log in first'), []));
     };
-    const admitted = admission.proxy(facts, 'websocket');
-    if (admitted instanceof Promise) void admitted.then(answer);
-    else answer(admitted);
+    settle(admission.proxy(facts, 'websocket'), answer, (e) => {
+      logger.error({ err: e, requestId: facts.requestId }, 'unhandled error');
+      done(socket.destroyed ? 0 : refuse(socket, facts, new DomainError('internal_error', 'internal error'), []));
+    });
   };
 }
 
