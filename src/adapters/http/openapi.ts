@@ -7,7 +7,6 @@ import { CLIENT_SCRIPT_PATHS } from './openapi-client';
  * Other methods on these paths answer `components.responses.MethodNotAllowed`.
  */
 export const OPENAPI_DEFAULT_PREFIX = '/auth';
-
 type Json = Record<string, unknown>;
 
 const ref = (kind: string, name: string): Json => ({ $ref: `#/components/${kind}/${name}` });
