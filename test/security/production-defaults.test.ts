@@ -1,24 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../../src/config';
+import { useStartupIssues } from '../support/startup-issues';
 
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tokengate-defaults-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function startupIssues(env: Record<string, string>): string[] {
-  try {
-    loadConfig({ DATABASE_URL: 'memory:', ...env }, { cwd: dir });
-    return [];
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return [...(e as ConfigError).issues];
-  }
-}
+const startupIssues = useStartupIssues('tokengate-defaults-');
 
 const PRODUCTION = { NODE_ENV: 'production', UPSTREAM_URL: 'http://127.0.0.1:9000', DATABASE_URL: 'mysql://u:p@127.0.0.1:3306/db' };
 const COMPOSE_DEFAULT = 'change-me-to-a-long-random-secret-of-32-bytes-or-more';
@@ -78,7 +64,7 @@ describe('security: WORKERS > 1 with a per-process store stops the start', () =>
   });
 
   it('accepts WORKERS=2 on a shared store, and WORKERS=1 on a per-process one', () => {
-    expect(startupIssues({ DATABASE_URL: `sqlite:${join(dir, 'w.db')}`, WORKERS: '2' })).toEqual([]);
+    expect(startupIssues({ DATABASE_URL: `sqlite:${join(tmpdir(), `tokengate-w-${process.pid}.db`)}`, WORKERS: '2' })).toEqual([]);
     expect(startupIssues({ DATABASE_URL: 'memory:', WORKERS: '1' })).toEqual([]);
   });
 });

@@ -1,26 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../../src/config';
+import { useStartupIssues } from '../support/startup-issues';
 import { JwtTokenSigner } from '../../src/adapters/security/jwt-token-signer';
 import { FixedClock } from '../support/fixed-clock';
 
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tokengate-settings-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** The lines a start would print, or [] when the settings are accepted. */
-function startupIssues(env: Record<string, string>): string[] {
-  try {
-    loadConfig({ DATABASE_URL: 'memory:', ...env }, { cwd: dir });
-    return [];
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return [...(e as ConfigError).issues];
-  }
-}
+const startupIssues = useStartupIssues('tokengate-settings-');
 
 const PRODUCTION = { NODE_ENV: 'production', UPSTREAM_URL: 'http://127.0.0.1:9000', JWT_SECRET: 'q7Rk2vN9xLp4Tz8Wm3Hc6Jd1Fs5Gb0Ya-uEoIi_wK' };
 
