@@ -84,6 +84,8 @@ export interface Config {
   sessionPurgeInterval: number;
   /** `METRICS_PORT`/`METRICS_HOST`: where `/metrics` is served instead of the public port; null keeps it there. */
   metrics: { port: number; host: string } | null;
+  /** `TOTP_ENCRYPTION_KEY`: 32 bytes sealing TOTP secrets (SPEC §12); null when unset. */
+  totpEncryptionKey: Buffer | null;
 }
 
 /** A setting is missing or malformed: one line per failure, each naming its variable. */
@@ -156,6 +158,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: { c
     sessionRetention: s.get('SESSION_RETENTION', 7 * 86400, parseDuration),
     sessionPurgeInterval: s.get('SESSION_PURGE_INTERVAL', 3600, (r) => parseDuration(r, { min: 1 })),
     metrics: readMetricsListener(s),
+    totpEncryptionKey: s.optional('TOTP_ENCRYPTION_KEY', parseEncryptionKey),
   };
   // Every worker has its own pool: by default they stay under 120 connections together, below
   // MariaDB's and MySQL's default max_connections (151), with 25 at most per process.
@@ -171,6 +174,15 @@ export function loadConfig(env: Record<string, string | undefined>, options: { c
 export function loadConfigFromProcess(): Config {
   dotenv.config({ path: resolve(process.cwd(), '.env'), quiet: true });
   return loadConfig(process.env);
+}
+
+/** 32 bytes as 64 hex digits or as base64 (`openssl rand -base64 32`). */
+function parseEncryptionKey(raw: string): Buffer {
+  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  if (key.length !== 32 || (!/^[0-9a-fA-F]{64}$/.test(raw) && key.toString('base64').replace(/=+$/, '') !== raw.replace(/=+$/, ''))) {
+    throw new Error('must be 32 bytes, as 64 hex digits or base64 (openssl rand -base64 32)');
+  }
+  return key;
 }
 
 function readLifetimes(s: SettingReader) {

@@ -9,6 +9,7 @@ import type { HttpDeps } from './deps';
 import { prefersMinimal, verifyAnswer } from '../admission/answers';
 import { mountLoginRoutes, refuseCrossSite, rejectQueryCredentials } from './login-routes';
 import { mountOpenApi } from './openapi-route';
+import { mountMfaRoutes } from './mfa-routes';
 import { requestContext } from './request-context';
 import { safeRedirect } from './redirect';
 import { readTokens } from './token-source';
@@ -40,6 +41,7 @@ export function authRouter(deps: HttpDeps): Router {
   const authenticate = (ctx: Context) => runGate(ctx, deps.admission, cookies);
 
   mountLoginRoutes(router, deps, cookies);
+  mountMfaRoutes(router, deps, cookies);
   mountOpenApi(router, settings.authPrefix);
   mountClientScript(router, settings.clientScriptFile ?? defaultClientScriptFile());
 

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { AuthenticateRequest } from '../../application/authenticate-request';
 import type { ListSessions } from '../../application/list-sessions';
 import type { Login } from '../../application/login';
+import type { CompleteMfaLogin } from '../../application/complete-mfa-login';
 import type { Logout } from '../../application/logout';
 import type { Refresh } from '../../application/refresh';
 import type { CookieSettings, TokenCookies } from './cookies';
@@ -26,6 +27,7 @@ export interface HttpSettings {
 export interface HttpDeps {
   settings: HttpSettings;
   login: Login;
+  completeMfaLogin: CompleteMfaLogin;
   refresh: Refresh;
   logout: Logout;
   gate: AuthenticateRequest;

@@ -18,6 +18,8 @@ export interface SessionRow {
   revoke_reason: string | null;
   user_agent: string | null;
   ip: string | null;
+  /** JSON array; null (or absent before migration 006) means `["pwd"]`. */
+  amr?: string | null;
 }
 
 const optionalNumber = (value: number | string | null): number | null =>
@@ -39,6 +41,7 @@ export function toSessionRow(s: Session): SessionRow {
     revoke_reason: s.revokeReason,
     user_agent: s.userAgent,
     ip: s.ip,
+    amr: s.amr ? JSON.stringify(s.amr) : null,
   };
 }
 
@@ -58,5 +61,6 @@ export function fromSessionRow(r: SessionRow): Session {
     revokeReason: r.revoke_reason as RevokeReason | null,
     userAgent: r.user_agent,
     ip: r.ip,
+    ...(r.amr ? { amr: JSON.parse(r.amr) as string[] } : {}),
   };
 }
