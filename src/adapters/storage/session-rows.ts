@@ -41,7 +41,8 @@ export function toSessionRow(s: Session): SessionRow {
     revoke_reason: s.revokeReason,
     user_agent: s.userAgent,
     ip: s.ip,
-    amr: s.amr ? JSON.stringify(s.amr) : null,
+    // Written only when known, so a row stays writable to a schema from before migration 006.
+    ...(s.amr ? { amr: JSON.stringify(s.amr) } : {}),
   };
 }
 
