@@ -201,6 +201,9 @@ export function adminDeps(container: Container): AdminDeps {
     listSessions: container.get(TYPES.ListSessions),
     purgeSessions: container.get(TYPES.PurgeSessions),
     users: container.get(TYPES.Users),
+    beginTotp: container.get(TYPES.BeginTotp),
+    confirmTotp: container.get(TYPES.ConfirmTotp),
+    disableTotp: container.get(TYPES.DisableTotp),
   };
 }
 
