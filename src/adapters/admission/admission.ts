@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import type { AuthenticateRequest, Identity } from '../../application/authenticate-request';
 import { DomainError, isDomainError } from '../../domain/errors';
+import { hasSecondFactor } from '../../domain/second-factor';
 import { crossSiteRefusal, isUnsafeMethod } from '../http/csrf';
 import type { RouteMatch, RouteTable } from '../proxy/route-table';
 import { NO_REISSUE, type Reissue } from './reissue-headers';
@@ -70,6 +71,7 @@ export class Admission {
       if (roles && !roles.some((r) => g.identity.roles.includes(r))) {
         return { kind: 'refuse', facts, error: new DomainError('forbidden', 'this route needs a role you do not have'), reissue: g.reissue };
       }
+      if (match.route.mfa && !hasSecondFactor(g.identity.amr)) return this.refuseWithoutSecondFactor(facts, g.reissue, transport);
       return { kind: 'forward', facts, match, identity: g.identity, reissue: g.reissue };
     };
     return gated instanceof Promise ? gated.then(finish) : finish(gated);
@@ -103,6 +105,15 @@ export class Admission {
         return { error: new DomainError('internal_error', 'internal error'), reissue: NO_REISSUE };
       },
     );
+  }
+
+  /** A password-only session on an `"mfa": true` route: 403 `mfa_required`, HTML navigations to `<prefix>/2fa` (SPEC §12). */
+  private refuseWithoutSecondFactor(facts: RequestFacts, reissue: Reissue, transport: Transport): Admitted {
+    if (transport === 'http' && wantsLoginPage(facts.req)) {
+      const { path, search } = facts.canonical!;
+      return { kind: 'redirect', facts, location: `${this.deps.settings.authPrefix}/2fa?rd=${encodeURIComponent(path + search)}` };
+    }
+    return { kind: 'refuse', facts, error: new DomainError('mfa_required', 'this route needs a login with a second factor'), reissue };
   }
 
   /** Rejections: `Accept: text/html` navigations go to the login page (SPEC §5), others get the error. */
