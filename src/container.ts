@@ -143,7 +143,10 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const counters = await openLoginThrottle(config.loginRateLimit, config.databaseUrl, { redisUrl: config.sessionStoreUrl ?? undefined, driverLog });
   const upstreams = await resolveUpstreams(config, routes);
   const container = createContainer(config, storage, { ...options, logger, throttle: counters.throttle, routes: upstreams.routes });
-  await checkTotpKey(container);
+  await checkTotpKey(container).catch(async (e: unknown) => {
+    await Promise.allSettled([counters.close(), upstreams.close(), storage.close()]);
+    throw e;
+  });
   const revocations = container.get(TYPES.Revocations);
   await revocations.start();
   const stopPurger = startSessionPurger(() => container.get(TYPES.PurgeSessions).execute(), {

@@ -29,7 +29,7 @@ export function bindSecondFactorUseCases(c: Container): void {
       new CompleteMfaLogin(u, f, s, ch, th, st, k, a, m),
     [T.Users, T.SecondFactors, T.MfaSigner, T.FactorCheck, T.Throttle, T.Starter, T.Clock, T.Audit, T.Metrics],
   );
-  c.bind(T.BeginTotp).toResolvedValue((u: UserRepository, t: Totp) => new BeginTotpEnrolment(u, t), [T.Users, T.Totp]);
+  c.bind(T.BeginTotp).toResolvedValue((u: UserRepository, t: Totp, f: SecondFactorRepository) => new BeginTotpEnrolment(u, t, f), [T.Users, T.Totp, T.SecondFactors]);
   c.bind(T.ConfirmTotp).toResolvedValue(
     (f: SecondFactorRepository, t: Totp, b: SecretBox, r: RecoveryCodes, k: Clock, a: AuditLog) => new ConfirmTotpEnrolment(f, t, b, r, k, a),
     [T.SecondFactors, T.Totp, T.SecretBox, T.RecoveryCodes, T.Clock, T.Audit],

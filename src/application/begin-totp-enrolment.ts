@@ -1,4 +1,5 @@
 import { DomainError } from '../domain/errors';
+import type { SecondFactorRepository } from '../domain/ports/second-factor-repository';
 import type { Totp } from '../domain/ports/totp';
 import type { UserRepository } from '../domain/ports/user-repository';
 
@@ -16,12 +17,17 @@ export class BeginTotpEnrolment {
   constructor(
     private readonly users: UserRepository,
     private readonly totp: Totp,
+    private readonly factors: SecondFactorRepository,
   ) {}
 
-  /** Throws `invalid_request` for an unknown user. */
-  async execute(username: string): Promise<TotpEnrolmentOffer> {
+  /**
+   * Throws `invalid_request` for an unknown user. Null when the user has a second factor and
+   * `replace` is false (self-service never replaces one; the admin CLI does).
+   */
+  async execute(username: string, replace = true): Promise<TotpEnrolmentOffer | null> {
     const user = await this.users.findByUsername(username);
     if (!user) throw new DomainError('invalid_request', `no user named "${username}"`);
+    if (!replace && (await this.factors.find(user.id)) !== null) return null;
     const secret = this.totp.newSecret();
     return { userId: user.id, username: user.username, secret, uri: this.totp.uri(secret, user.username) };
   }

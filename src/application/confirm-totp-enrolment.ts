@@ -11,6 +11,8 @@ export interface ConfirmTotpInput {
   userId: string;
   secret: string;
   code: string;
+  /** False for self-service: an existing second factor is never replaced (default true). */
+  replace?: boolean;
 }
 
 /**
@@ -30,6 +32,9 @@ export class ConfirmTotpEnrolment {
 
   /** Throws `invalid_credentials` when the code does not match the secret now (±1 step). */
   async execute(input: ConfirmTotpInput): Promise<{ recoveryCodes: string[] }> {
+    if (input.replace === false && (await this.factors.find(input.userId)) !== null) {
+      throw new DomainError('invalid_request', 'a second factor is already enrolled');
+    }
     const now = this.clock.now();
     const step = this.totp.matchStep(input.secret, input.code.trim(), now);
     if (step === null) throw new DomainError('invalid_credentials', 'invalid code');

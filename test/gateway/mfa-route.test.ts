@@ -27,7 +27,7 @@ afterAll(async () => {
 /** Enrols `user`, then logs in with password and code; the access token's cookie. */
 async function loginWithCode(user: GatewayUser): Promise<string> {
   const c = gw.comp.container;
-  const offer = await c.get(TYPES.BeginTotp).execute(user.username);
+  const offer = (await c.get(TYPES.BeginTotp).execute(user.username))!;
   await c.get(TYPES.ConfirmTotp).execute({ userId: offer.userId, secret: offer.secret, code: code(offer.secret, gw.clock.now()) });
   gw.advance(30);
   const json = { 'Content-Type': 'application/json' };
@@ -75,5 +75,31 @@ describe('a route with "mfa": true', () => {
     const res = await gw.request('/auth/verify', { headers: { Cookie: s.cookie } });
     expect(res.status).toBe(200);
     expect(res.headers['x-user-amr']).toBe('pwd');
+  });
+});
+
+describe('MFA_REQUIRED_ROLES', () => {
+  let strict: RunningGateway;
+  beforeAll(async () => {
+    strict = await RunningGateway.start({ UPSTREAM_URL: up.url, MFA_REQUIRED_ROLES: 'ops, admin' });
+  });
+  afterAll(() => strict.stop());
+
+  it('holders of a listed role pass no route with a password-only session, and are sent to enrol', async () => {
+    const ops = await strict.session(['reader', 'ops']);
+    const api = await strict.request('/anything', { headers: { Cookie: ops.cookie, Accept: 'application/json' } });
+    expect(api.status).toBe(403);
+    expect(api.json).toMatchObject({ error: 'mfa_required' });
+    const nav = await strict.request('/anything', { headers: { Cookie: ops.cookie, Accept: 'text/html' } });
+    expect(nav.status).toBe(302);
+    expect(nav.headers.location).toBe('/auth/2fa?rd=%2Fanything');
+    const enrolPage = await strict.request('/auth/2fa?rd=%2Fanything', { headers: { Cookie: ops.cookie } });
+    expect(enrolPage.status).toBe(200);
+    expect(enrolPage.text).toContain('Set up two-factor sign-in');
+  });
+
+  it('others are not affected', async () => {
+    const reader = await strict.session(['reader']);
+    expect((await strict.request('/anything', { headers: { Cookie: reader.cookie } })).status).toBe(200);
   });
 });

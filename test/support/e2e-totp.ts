@@ -10,7 +10,7 @@ export function codeAt(secret: string, ms: number, steps = 0): string {
 
 /** Enrols `user` through the gateway's own use-cases; the confirming code's step is then spent. */
 export async function enrol(gw: Gateway, user: TestUser): Promise<{ secret: string; recoveryCodes: string[] }> {
-  const offer = await gw.comp.container.get(TYPES.BeginTotp).execute(user.username);
+  const offer = (await gw.comp.container.get(TYPES.BeginTotp).execute(user.username))!;
   const { recoveryCodes } = await gw.comp.container.get(TYPES.ConfirmTotp).execute({ userId: offer.userId, secret: offer.secret, code: codeAt(offer.secret, gw.clock.now()) });
   gw.remember(offer.secret, ...recoveryCodes);
   return { secret: offer.secret, recoveryCodes };

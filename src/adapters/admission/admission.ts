@@ -22,6 +22,8 @@ export type Transport = 'http' | 'websocket';
 export interface AdmissionSettings extends FactsSettings {
   authPrefix: string;
   corsOrigins: readonly string[];
+  /** `MFA_REQUIRED_ROLES`: holders of any pass no route without a second factor; default none. */
+  mfaRequiredRoles?: readonly string[];
 }
 
 export interface AdmissionDeps {
@@ -71,7 +73,7 @@ export class Admission {
       if (roles && !roles.some((r) => g.identity.roles.includes(r))) {
         return { kind: 'refuse', facts, error: new DomainError('forbidden', 'this route needs a role you do not have'), reissue: g.reissue };
       }
-      if (match.route.mfa && !hasSecondFactor(g.identity.amr)) return this.refuseWithoutSecondFactor(facts, g.reissue, transport);
+      if (this.needsSecondFactor(match.route.mfa === true, g.identity)) return this.refuseWithoutSecondFactor(facts, g.reissue, transport);
       return { kind: 'forward', facts, match, identity: g.identity, reissue: g.reissue };
     };
     return gated instanceof Promise ? gated.then(finish) : finish(gated);
@@ -105,6 +107,12 @@ export class Admission {
         return { error: new DomainError('internal_error', 'internal error'), reissue: NO_REISSUE };
       },
     );
+  }
+
+  /** The route asks for it, or the user holds a role of `MFA_REQUIRED_ROLES`, and the session's login had none. */
+  private needsSecondFactor(routeMfa: boolean, identity: Identity): boolean {
+    if (hasSecondFactor(identity.amr)) return false;
+    return routeMfa || (this.deps.settings.mfaRequiredRoles ?? []).some((r) => identity.roles.includes(r));
   }
 
   /** A password-only session on an `"mfa": true` route: 403 `mfa_required`, HTML navigations to `<prefix>/2fa` (SPEC §12). */

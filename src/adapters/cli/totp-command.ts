@@ -28,7 +28,8 @@ export async function runTotpCommand(username: string, options: TotpCommandOptio
     io.out(removed ? `second factor removed for ${username}` : `${username} had no second factor`);
     return;
   }
-  const offer = await deps.beginTotp.execute(username);
+  const offer = await deps.beginTotp.execute(username, true);
+  if (!offer) throw new Error('unreachable: the CLI replaces an enrolment');
   if (options.secretStdout) {
     io.out(offer.secret);
     io.out(offer.uri);

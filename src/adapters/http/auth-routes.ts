@@ -10,6 +10,7 @@ import { prefersMinimal, verifyAnswer } from '../admission/answers';
 import { mountLoginRoutes, refuseCrossSite, rejectQueryCredentials } from './login-routes';
 import { mountOpenApi } from './openapi-route';
 import { mountMfaRoutes } from './mfa-routes';
+import { mountTwoFactorRoutes } from './two-factor-routes';
 import { requestContext } from './request-context';
 import { safeRedirect } from './redirect';
 import { readTokens } from './token-source';
@@ -42,6 +43,7 @@ export function authRouter(deps: HttpDeps): Router {
 
   mountLoginRoutes(router, deps, cookies);
   mountMfaRoutes(router, deps, cookies);
+  mountTwoFactorRoutes(router, deps, cookies);
   mountOpenApi(router, settings.authPrefix);
   mountClientScript(router, settings.clientScriptFile ?? defaultClientScriptFile());
 

@@ -43,6 +43,14 @@ export function renderLoginPage({ action, rd, username = '', error }: LoginPageI
 </form></main></body></html>`;
 }
 
+/** One of tokengate's own pages around `inner` (already escaped HTML), with the login page's style. */
+export function authPageHtml(title: string, inner: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(title)} · tokengate</title><style>${STYLE}</style></head>
+<body><main><h1>${escapeHtml(title)}</h1>${inner}</main></body></html>`;
+}
+
 /** The second step of a form login (SPEC §12): the mfaToken and `rd` ride along in hidden fields. */
 export function renderCodePage({ action, rd, mfaToken, error }: { action: string; rd: string; mfaToken: string; error?: string }): string {
   const alert = error ? `<p class="error" role="alert" id="login-error">${escapeHtml(error)}</p>` : '';
