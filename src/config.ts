@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import dotenv from 'dotenv';
 import { ROTATION_POLICIES, type RotationPolicyName } from './domain/rotation-policy';
+import { roleProblem } from './domain/user';
 import { readJwtSettings } from './adapters/security/jwt-settings';
 import type { JwtAlgorithm, JwtSettings } from './adapters/security/jwt-algorithm';
 import { SettingReader } from './adapters/system/setting-reader';
@@ -84,6 +85,10 @@ export interface Config {
   sessionPurgeInterval: number;
   /** `METRICS_PORT`/`METRICS_HOST`: where `/metrics` is served instead of the public port; null keeps it there. */
   metrics: { port: number; host: string } | null;
+  /** `TOTP_ENCRYPTION_KEY`: 32 bytes sealing TOTP secrets (SPEC §12); null when unset. */
+  totpEncryptionKey: Buffer | null;
+  /** `MFA_REQUIRED_ROLES`: users with any of these roles pass no route without a second factor (SPEC §12). */
+  mfaRequiredRoles: string[];
 }
 
 /** A setting is missing or malformed: one line per failure, each naming its variable. */
@@ -156,6 +161,8 @@ export function loadConfig(env: Record<string, string | undefined>, options: { c
     sessionRetention: s.get('SESSION_RETENTION', 7 * 86400, parseDuration),
     sessionPurgeInterval: s.get('SESSION_PURGE_INTERVAL', 3600, (r) => parseDuration(r, { min: 1 })),
     metrics: readMetricsListener(s),
+    totpEncryptionKey: s.optional('TOTP_ENCRYPTION_KEY', parseEncryptionKey),
+    mfaRequiredRoles: s.get('MFA_REQUIRED_ROLES', [], parseRoleList),
   };
   // Every worker has its own pool: by default they stay under 120 connections together, below
   // MariaDB's and MySQL's default max_connections (151), with 25 at most per process.
@@ -171,6 +178,23 @@ export function loadConfig(env: Record<string, string | undefined>, options: { c
 export function loadConfigFromProcess(): Config {
   dotenv.config({ path: resolve(process.cwd(), '.env'), quiet: true });
   return loadConfig(process.env);
+}
+
+/** Comma-separated roles, each as `user add --roles` accepts them. */
+function parseRoleList(raw: string): string[] {
+  const roles = raw.split(',').map((r) => r.trim()).filter(Boolean);
+  const problem = roles.map(roleProblem).find((p) => p !== null);
+  if (problem) throw new Error(problem);
+  return roles;
+}
+
+/** 32 bytes as 64 hex digits or as base64 (`openssl rand -base64 32`). */
+function parseEncryptionKey(raw: string): Buffer {
+  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  if (key.length !== 32 || (!/^[0-9a-fA-F]{64}$/.test(raw) && key.toString('base64').replace(/=+$/, '') !== raw.replace(/=+$/, ''))) {
+    throw new Error('must be 32 bytes, as 64 hex digits or base64 (openssl rand -base64 32)');
+  }
+  return key;
 }
 
 function readLifetimes(s: SettingReader) {

@@ -9,6 +9,7 @@ import type { SessionRepository } from './domain/ports/session-repository';
 import { TYPES } from './service-ids';
 import { bindUseCases } from './use-case-bindings';
 import { bindGateway } from './gateway-bindings';
+import { bindSecondFactorPorts, checkTotpKey } from './second-factor-ports';
 import { processIo } from './adapters/cli/cli-io';
 import { runAdminCommand, USAGE, UsageError, type AdminDeps } from './adapters/cli/commands';
 import { demoUserLine, ensureDemoUser, logStartup } from './adapters/cli/first-run';
@@ -96,6 +97,7 @@ export function createContainer(config: Config, storage: Storage, options: Compo
     rotation: rotationPolicy(config.refreshRotation),
   });
   c.bind(T.Metrics).toResolvedValue(() => new GatewayMetrics(options.defaultMetrics ?? true));
+  bindSecondFactorPorts(c, config, storage.secondFactors);
   bindUseCases(c);
   c.bind(T.Routes).toConstantValue(options.routes ?? new RouteTable([], null));
   bindGateway(c, config);
@@ -141,6 +143,10 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const counters = await openLoginThrottle(config.loginRateLimit, config.databaseUrl, { redisUrl: config.sessionStoreUrl ?? undefined, driverLog });
   const upstreams = await resolveUpstreams(config, routes);
   const container = createContainer(config, storage, { ...options, logger, throttle: counters.throttle, routes: upstreams.routes });
+  await checkTotpKey(container).catch(async (e: unknown) => {
+    await Promise.allSettled([counters.close(), upstreams.close(), storage.close()]);
+    throw e;
+  });
   const revocations = container.get(TYPES.Revocations);
   await revocations.start();
   const stopPurger = startSessionPurger(() => container.get(TYPES.PurgeSessions).execute(), {
@@ -198,6 +204,9 @@ export function adminDeps(container: Container): AdminDeps {
     listSessions: container.get(TYPES.ListSessions),
     purgeSessions: container.get(TYPES.PurgeSessions),
     users: container.get(TYPES.Users),
+    beginTotp: container.get(TYPES.BeginTotp),
+    confirmTotp: container.get(TYPES.ConfirmTotp),
+    disableTotp: container.get(TYPES.DisableTotp),
   };
 }
 

@@ -10,6 +10,10 @@ import type { SessionRepository } from './domain/ports/session-repository';
 import type { UserRepository } from './domain/ports/user-repository';
 import type { AuthenticateRequest } from './application/authenticate-request';
 import type { ListSessions } from './application/list-sessions';
+import type { CompleteMfaLogin } from './application/complete-mfa-login';
+import type { BeginTotpEnrolment } from './application/begin-totp-enrolment';
+import type { ConfirmTotpEnrolment } from './application/confirm-totp-enrolment';
+import type { Totp } from './domain/ports/totp';
 import type { Login } from './application/login';
 import type { Logout } from './application/logout';
 import type { Refresh } from './application/refresh';
@@ -51,6 +55,7 @@ export function bindGateway(c: Container, config: Config): void {
           settings: {
             authPrefix: config.authPrefix,
             corsOrigins: config.corsOrigins,
+            mfaRequiredRoles: config.mfaRequiredRoles,
             trustProxy: config.trustProxy,
             cookieNames: { access: config.cookie.accessName, refresh: config.cookie.refreshName },
           },
@@ -60,7 +65,7 @@ export function bindGateway(c: Container, config: Config): void {
     [T.Routes, T.Gate, T.Logger],
   );
   c.bind(T.HttpDeps).toResolvedValue(
-    (login: Login, refresh: Refresh, logout: Logout, gate: AuthenticateRequest, listSessions: ListSessions, signer: CachingTokenSigner, sessions: SessionRepository, logger: Logger, metrics: GatewayMetrics, users: UserRepository, admission: Admission, cookies: TokenCookies, life: Lifecycle): HttpDeps => ({
+    (login: Login, refresh: Refresh, logout: Logout, gate: AuthenticateRequest, listSessions: ListSessions, signer: CachingTokenSigner, sessions: SessionRepository, logger: Logger, metrics: GatewayMetrics, users: UserRepository, admission: Admission, cookies: TokenCookies, life: Lifecycle, completeMfaLogin: CompleteMfaLogin, beginTotp: BeginTotpEnrolment, confirmTotp: ConfirmTotpEnrolment, totp: Totp): HttpDeps => ({
       settings: {
         authPrefix: config.authPrefix,
         cookie: config.cookie,
@@ -69,14 +74,14 @@ export function bindGateway(c: Container, config: Config): void {
         corsOrigins: config.corsOrigins,
         metricsElsewhere: config.metrics !== null,
       },
-      login, refresh, logout, gate, listSessions, logger, metrics, admission, cookies,
+      login, completeMfaLogin, beginTotp, confirmTotp, totpUri: (secret, account) => totp.uri(secret, account), refresh, logout, gate, listSessions, logger, metrics, admission, cookies,
       readiness: async () => {
         if (life.draining) throw new DomainError('service_unavailable', 'shutting down', { retryAfterSeconds: 5 });
         await Promise.all([sessions.ping(), users.count()]);
       },
       jwks: () => signer.jwks(),
     }),
-    [T.Login, T.Refresh, T.Logout, T.Gate, T.ListSessions, T.Signer, T.Sessions, T.Logger, T.Metrics, T.Users, T.Admission, T.Cookies, T.Lifecycle],
+    [T.Login, T.Refresh, T.Logout, T.Gate, T.ListSessions, T.Signer, T.Sessions, T.Logger, T.Metrics, T.Users, T.Admission, T.Cookies, T.Lifecycle, T.CompleteMfaLogin, T.BeginTotp, T.ConfirmTotp, T.Totp],
   );
   c.bind(T.App).toResolvedValue((deps: HttpDeps) => buildApp(deps), [T.HttpDeps]);
   c.bind(T.Dispatcher).toResolvedValue(() => new Agent({ keepAliveTimeout: 30_000, connections: 256 }));

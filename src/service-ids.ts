@@ -11,6 +11,18 @@ import type { RevocationList } from './domain/ports/revocation-list';
 import type { SessionRepository } from './domain/ports/session-repository';
 import type { TokenSigner } from './domain/ports/token-signer';
 import type { UserRepository } from './domain/ports/user-repository';
+import type { MfaTokenSigner } from './domain/ports/mfa-token-signer';
+import type { RecoveryCodes } from './domain/ports/recovery-codes';
+import type { SecondFactorRepository } from './domain/ports/second-factor-repository';
+import type { SecretBox } from './domain/ports/secret-box';
+import type { Totp } from './domain/ports/totp';
+import type { BeginTotpEnrolment } from './application/begin-totp-enrolment';
+import type { CompleteMfaLogin } from './application/complete-mfa-login';
+import type { ConfirmTotpEnrolment } from './application/confirm-totp-enrolment';
+import type { DisableTotp } from './application/disable-totp';
+import type { MfaChallenges } from './application/mfa-challenges';
+import type { SecondFactorCheck } from './application/second-factor-check';
+import type { SessionStarter } from './application/session-starter';
 import type { AddUser } from './application/add-user';
 import type { AuthenticateRequest } from './application/authenticate-request';
 import type { ChangePassword } from './application/change-password';
@@ -72,6 +84,18 @@ export const TYPES = {
   ChangePassword: token<ChangePassword>('ChangePassword'),
   RevokeSession: token<RevokeSession>('RevokeSession'),
   PurgeSessions: token<PurgeSessions>('PurgeSessions'),
+  SecondFactors: token<SecondFactorRepository>('SecondFactorRepository'),
+  Totp: token<Totp>('Totp'),
+  SecretBox: token<SecretBox>('SecretBox'),
+  RecoveryCodes: token<RecoveryCodes>('RecoveryCodes'),
+  MfaSigner: token<MfaTokenSigner>('MfaTokenSigner'),
+  Starter: token<SessionStarter>('SessionStarter'),
+  Challenges: token<MfaChallenges>('MfaChallenges'),
+  FactorCheck: token<SecondFactorCheck>('SecondFactorCheck'),
+  CompleteMfaLogin: token<CompleteMfaLogin>('CompleteMfaLogin'),
+  BeginTotp: token<BeginTotpEnrolment>('BeginTotpEnrolment'),
+  ConfirmTotp: token<ConfirmTotpEnrolment>('ConfirmTotpEnrolment'),
+  DisableTotp: token<DisableTotp>('DisableTotp'),
   HttpDeps: token<HttpDeps>('HttpDeps'),
   Metrics: token<GatewayMetrics>('Metrics'),
   Routes: token<RouteTable>('RouteTable'),

@@ -15,6 +15,10 @@ import { ChangePassword } from './application/change-password';
 import { DisableUser } from './application/disable-user';
 import { ListSessions } from './application/list-sessions';
 import { Login } from './application/login';
+import type { MfaChallenges } from './application/mfa-challenges';
+import { SessionStarter } from './application/session-starter';
+import type { SecondFactorRepository } from './domain/ports/second-factor-repository';
+import { bindSecondFactorUseCases } from './second-factor-bindings';
 import { Logout } from './application/logout';
 import { Refresh } from './application/refresh';
 import { RefreshTokenSpender } from './application/refresh-token-spender';
@@ -37,9 +41,14 @@ export function bindUseCases(c: Container): void {
     (s: TokenSigner, r: RevocationList, sp: RefreshTokenSpender, i: TokenIssuer, st: SessionSettings, k: Clock, m: Metrics) => new AuthenticateRequest(s, r, sp, i, st.rotation, k, m),
     [T.Signer, T.Revocations, T.Spender, T.Issuer, T.SessionSettings, T.Clock, T.Metrics],
   );
+  c.bind(T.Starter).toResolvedValue(
+    (s: SessionRepository, i: TokenIssuer, ids: IdGenerator, k: Clock, a: AuditLog, st: SessionSettings, m: Metrics) => new SessionStarter(s, i, ids, k, a, st, m),
+    [T.Sessions, T.Issuer, T.Ids, T.Clock, T.Audit, T.SessionSettings, T.Metrics],
+  );
+  bindSecondFactorUseCases(c);
   c.bind(T.Login).toResolvedValue(
-    (u: UserRepository, s: SessionRepository, h: PasswordHasher, th: LoginThrottle, i: TokenIssuer, ids: IdGenerator, k: Clock, a: AuditLog, st: SessionSettings, m: Metrics) => new Login(u, s, h, th, i, ids, k, a, st, m),
-    [T.Users, T.Sessions, T.Hasher, T.Throttle, T.Issuer, T.Ids, T.Clock, T.Audit, T.SessionSettings, T.Metrics],
+    (u: UserRepository, h: PasswordHasher, th: LoginThrottle, s: SessionStarter, f: SecondFactorRepository, ch: MfaChallenges, a: AuditLog, m: Metrics) => new Login(u, h, th, s, f, ch, a, m),
+    [T.Users, T.Hasher, T.Throttle, T.Starter, T.SecondFactors, T.Challenges, T.Audit, T.Metrics],
   );
   c.bind(T.Refresh).toResolvedValue((g: AuthenticateRequest, sp: RefreshTokenSpender, k: Clock) => new Refresh(g, sp, k), [T.Gate, T.Spender, T.Clock]);
   c.bind(T.Logout).toResolvedValue(

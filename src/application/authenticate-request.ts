@@ -1,3 +1,4 @@
+import { AMR_PASSWORD } from '../domain/second-factor';
 import { decideTokenCase } from '../domain/token-case';
 import { hasTokenShape, type AccessClaims, type RefreshClaims, type TokenCheck, type TokenState } from '../domain/token';
 import type { RevocationList } from '../domain/ports/revocation-list';
@@ -27,6 +28,8 @@ export interface Identity {
   readonly roles: readonly string[];
   readonly sid: string;
   readonly exp: number;
+  /** How the session's login was done (RFC 8176): `["pwd"]` or `["pwd","otp"]`. */
+  readonly amr: readonly string[];
 }
 
 export interface GateResult {
@@ -115,6 +118,7 @@ export class AuthenticateRequest {
       roles: [...spent.user.roles],
       sid: spent.session.id,
       exp: access.exp,
+      amr: [...(spent.session.amr ?? AMR_PASSWORD)],
     };
     const reissued = spent.refresh ? { access, refresh: spent.refresh } : { access };
     return { identity, outcome: 'reissue_access', reissued, graceHit: spent.graceHit, refreshExp: spent.refresh?.exp ?? claims.exp, presentedRefresh: claims };
@@ -140,10 +144,10 @@ export class AuthenticateRequest {
 const sharedIdentities = new WeakMap<AccessClaims, Identity>();
 
 function identityOf(c: AccessClaims): Identity {
-  if (!Object.isFrozen(c)) return { sub: c.sub, username: c.username, roles: [...c.roles], sid: c.sid, exp: c.exp };
+  if (!Object.isFrozen(c)) return { sub: c.sub, username: c.username, roles: [...c.roles], sid: c.sid, exp: c.exp, amr: [...(c.amr ?? AMR_PASSWORD)] };
   let identity = sharedIdentities.get(c);
   if (!identity) {
-    identity = Object.freeze({ sub: c.sub, username: c.username, roles: Object.freeze([...c.roles]), sid: c.sid, exp: c.exp });
+    identity = Object.freeze({ sub: c.sub, username: c.username, roles: Object.freeze([...c.roles]), sid: c.sid, exp: c.exp, amr: Object.freeze([...(c.amr ?? AMR_PASSWORD)]) });
     sharedIdentities.set(c, identity);
   }
   return identity;

@@ -1,47 +1,40 @@
 import { normalizeUsername, passwordProblem, usernameProblem } from '../domain/user';
 import { DomainError } from '../domain/errors';
-import type { Session } from '../domain/session';
+import { AMR_PASSWORD } from '../domain/second-factor';
 import type { AuditLog } from '../domain/ports/audit-log';
-import type { Clock } from '../domain/ports/clock';
-import type { IdGenerator } from '../domain/ports/id-generator';
 import type { LoginThrottle } from '../domain/ports/login-throttle';
 import type { PasswordHasher } from '../domain/ports/password-hasher';
-import type { SessionRepository } from '../domain/ports/session-repository';
+import type { SecondFactorRepository } from '../domain/ports/second-factor-repository';
 import type { UserRepository } from '../domain/ports/user-repository';
 import { reject } from './errors';
 import { NO_METRICS, type Metrics } from '../domain/ports/metrics';
-import type { TokenGrant } from './refresh';
-import type { RequestContext, SessionSettings } from './settings';
-import type { TokenIssuer } from './token-issuer';
+import type { MfaChallenge, MfaChallenges } from './mfa-challenges';
+import type { RequestContext } from './settings';
+import type { LoginResult, SessionStarter } from './session-starter';
+
+export type { LoginResult } from './session-starter';
 
 export interface LoginInput {
   username: string;
   password: string;
 }
 
-export interface LoginResult extends TokenGrant {
-  userId: string;
-  sessionId: string;
-}
-
-/** Username + password → a new session and both tokens. */
+/** Username + password → a new session and both tokens, or the second step for an enrolled user. */
 export class Login {
   private dummyHash: Promise<string> | null = null;
 
   constructor(
     private readonly users: UserRepository,
-    private readonly sessions: SessionRepository,
     private readonly hasher: PasswordHasher,
     private readonly throttle: LoginThrottle,
-    private readonly issuer: TokenIssuer,
-    private readonly ids: IdGenerator,
-    private readonly clock: Clock,
+    private readonly starter: SessionStarter,
+    private readonly factors: SecondFactorRepository,
+    private readonly challenges: MfaChallenges,
     private readonly audit: AuditLog,
-    private readonly settings: SessionSettings,
     private readonly metrics: Metrics = NO_METRICS,
   ) {}
 
-  async execute(input: LoginInput, ctx: RequestContext): Promise<LoginResult> {
+  async execute(input: LoginInput, ctx: RequestContext): Promise<LoginResult | MfaChallenge> {
     const problem = usernameProblem(input.username) ?? passwordProblem(input.password);
     if (problem) throw reject('invalid_request', problem);
     const username = normalizeUsername(input.username);
@@ -62,38 +55,14 @@ export class Login {
       this.audit.record({ type: 'login_failure', ...this.named(username, user !== null), userId: user?.id, reason, ip: ctx.ip, requestId: ctx.requestId });
       throw reject('invalid_credentials');
     }
+    // Only now, after a right password, is the enrolment looked up: a wrong one reveals nothing.
+    if ((await this.factors.find(user.id)) !== null) {
+      // The attempt stays counted until the second step passes: a known password must not reset the code budget.
+      this.audit.record({ type: 'mfa_challenge', userId: user.id, username, ip: ctx.ip, requestId: ctx.requestId });
+      return this.challenges.issue(user);
+    }
     await this.throttle.succeeded(username, ctx.ip);
-    const now = this.clock.now();
-    const session: Session = {
-      id: this.ids.next(),
-      userId: user.id,
-      currentJti: this.ids.next(),
-      currentIssuedAt: now,
-      previousJti: null,
-      rotatedAt: null,
-      earlierSpent: [],
-      createdAt: now,
-      lastUsedAt: now,
-      expiresAt: now + this.settings.sessionMaxLifetime * 1000,
-      revokedAt: null,
-      revokeReason: null,
-      userAgent: ctx.userAgent,
-      ip: ctx.ip,
-    };
-    const access = this.issuer.access(session, user, now);
-    const refresh = this.issuer.currentRefresh(session, now);
-    await this.sessions.create(session);
-    this.metrics.loginResult('success');
-    this.audit.record({ type: 'login_success', userId: user.id, username, sessionId: session.id, ip: ctx.ip, requestId: ctx.requestId });
-    return {
-      userId: user.id,
-      sessionId: session.id,
-      accessToken: access.token,
-      expiresIn: access.expiresIn,
-      refreshToken: refresh.token,
-      refreshExpiresIn: refresh.expiresIn,
-      reissued: ['access', 'refresh'],
-    };
+    return this.starter.start(user, username, AMR_PASSWORD, ctx);
   }
 
   /** What was typed names a user only when it is one; otherwise it may be a password (SPEC §4 audit). */

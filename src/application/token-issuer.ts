@@ -1,5 +1,6 @@
 import { accessTokenTimes, refreshTokenTimes, type Session } from '../domain/session';
 import type { User } from '../domain/user';
+import { AMR_PASSWORD } from '../domain/second-factor';
 import type { IdGenerator } from '../domain/ports/id-generator';
 import type { TokenSigner } from '../domain/ports/token-signer';
 import type { SessionSettings } from './settings';
@@ -31,6 +32,7 @@ export class TokenIssuer {
       exp,
       roles: [...user.roles],
       username: user.username,
+      amr: [...(session.amr ?? AMR_PASSWORD)],
     });
     return { token, exp, expiresIn: Math.max(0, exp - Math.floor(now / 1000)) };
   }

@@ -7,6 +7,7 @@ export const ERROR_CODES = [
   'token_revoked',
   'token_reused',
   'forbidden',
+  'mfa_required',
   'payload_too_large',
   'rate_limited',
   'bad_gateway',

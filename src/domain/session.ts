@@ -23,6 +23,8 @@ export interface Session {
   revokeReason: RevokeReason | null;
   userAgent: string | null;
   ip: string | null;
+  /** How the login was done (RFC 8176 `amr`); absent means `["pwd"]`. */
+  amr?: readonly string[];
 }
 
 /** A refresh token replaced by a rotation, and when. */

@@ -14,6 +14,16 @@ export interface AccessClaims {
   roles: string[];
   /** The display username, so the gate needs no storage query to name the caller. */
   username: string;
+  /** How the session was established (RFC 8176): `["pwd"]` or `["pwd","otp"]`; absent on older tokens. */
+  amr?: string[];
+}
+
+/** Claims of an mfaToken: the password was right, the second step is pending. Seconds. */
+export interface MfaClaims {
+  sub: string;
+  jti: string;
+  iat: number;
+  exp: number;
 }
 
 /** Claims of a refresh token. Times are seconds since the epoch. */

@@ -132,7 +132,7 @@ describeWithChromium('the browser client: header mode, logout in another tab, a 
       if (path === '/api/after-revoke' || path === '/auth/refresh') seen.push(path);
     });
     const lines: string[] = [];
-    const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l), readPassword: () => Promise.reject(new Error('no password')) };
+    const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l), readPassword: () => Promise.reject(new Error('no password')), readLine: () => Promise.reject(new Error('no input')) };
     await runAdminCommand(['session', 'revoke', sid], adminDeps(gw.comp.container), io);
     expect(lines).toEqual([`revoked session ${sid}`]);
 

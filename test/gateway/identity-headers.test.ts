@@ -3,7 +3,7 @@ import { RunningGateway, type UserSession } from '../support/gateway-harness';
 
 /** SPEC §5 "To the upstream": identity headers exactly once, no spoofing, tokens stripped, hop-by-hop dropped. */
 
-const OWNED = ['x-user-id', 'x-user-name', 'x-user-roles', 'x-session-id', 'x-request-id', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host'];
+const OWNED = ['x-user-id', 'x-user-name', 'x-user-roles', 'x-session-id', 'x-user-amr', 'x-request-id', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host'];
 
 /** Every owned header in several spellings: lower, upper, `_` for `-`, mixed, and repeated. */
 function spoofs(): [string, string][] {
@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 describe('identity to the upstream', () => {
-  it('each of the eight headers arrives exactly once, with tokengate\'s values, whatever the client sent', async () => {
+  it('each of the nine headers arrives exactly once, with tokengate\'s values, whatever the client sent', async () => {
     const res = await gw.request('/who?x=1', {
       headers: [['Cookie', s.cookie], ...spoofs(), ['X-Request-Id', 'client-req.42_A'], ['X_Request_Id', 'evil-rid']],
     });
@@ -43,6 +43,7 @@ describe('identity to the upstream', () => {
       'x-user-name': [s.user.username],
       'x-user-roles': ['reader,ops'],
       'x-session-id': [s.sid],
+      'x-user-amr': ['pwd'],
       'x-request-id': ['client-req.42_A'],
       'x-forwarded-for': ['127.0.0.1'],
       'x-forwarded-proto': ['http'],

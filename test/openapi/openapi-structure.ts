@@ -83,6 +83,9 @@ export function structureProblems(doc: Json, errorStatus: Readonly<Record<string
   return out;
 }
 
+/** SPEC §12: a login answers `mfa_required` with 401 (a step, not a refusal); routes refuse with 403. */
+const ALSO_ANSWERS: Readonly<Record<string, readonly string[]>> = { mfa_required: ['401'] };
+
 function responseProblems(doc: Json, ptr: string, status: string, errorStatus: Readonly<Record<string, number>>): string[] {
   const out: string[] = [];
   if (!STATUS_KEY.test(status)) out.push(`${ptr}: "${status}" is not a status code`);
@@ -96,6 +99,8 @@ function responseProblems(doc: Json, ptr: string, status: string, errorStatus: R
   const error = node.content?.['application/json']?.schema?.properties?.error as Json | undefined;
   const codes: string[] = error?.enum ?? (error?.const ? [error.const] : []);
   if (/^[45]/.test(status) && codes.length === 0) out.push(`${ptr}: an error answer must narrow the error codes`);
-  for (const code of codes) if (String(errorStatus[code]) !== status) out.push(`${ptr}: ${code} answers ${errorStatus[code]}, not ${status}`);
+  for (const code of codes) {
+    if (String(errorStatus[code]) !== status && !ALSO_ANSWERS[code]?.includes(status)) out.push(`${ptr}: ${code} answers ${errorStatus[code]}, not ${status}`);
+  }
   return out;
 }

@@ -32,7 +32,7 @@ forEachStorage('security: stale sessions are purged', (target) => {
     const t = await gw.login(user);
     expect((await gw.http().post('/auth/logout').set('Authorization', `Bearer ${t.access}`)).status).toBe(204);
     const out: string[] = [];
-    const io = { out: (l: string) => out.push(l), err: () => {}, readPassword: async () => '' };
+    const io = { out: (l: string) => out.push(l), err: () => {}, readPassword: async () => '', readLine: async () => '' };
     await runAdminCommand(['session', 'purge'], adminDeps(gw.comp.container), io);
     expect(await stored(gw, sidOf(t.access))).not.toBeNull();
     gw.advance(3600 + 1);

@@ -16,7 +16,7 @@ import type { User } from '../../src/domain/user';
 import { FixedClock } from './fixed-clock';
 import { DEFAULT_CONTEXT, DEFAULT_SETTINGS, HARNESS_SECRET, type HarnessSettings } from './harness-settings';
 import { RecordingAuditLog } from './recording-audit-log';
-import { buildUseCases, type UseCases } from './use-cases';
+import { buildUseCases, grantOf, type UseCases } from './use-cases';
 
 /** What two gateway instances share: storage, time, keys (and password hashing). */
 interface Shared {
@@ -74,7 +74,7 @@ export class AppHarness {
   }
 
   login(username: string, password: string, ctx: Partial<RequestContext> = {}): Promise<LoginResult> {
-    return this.useCases.login.execute({ username, password }, { ...this.ctx, ...ctx });
+    return this.useCases.login.execute({ username, password }, { ...this.ctx, ...ctx }).then(grantOf);
   }
 
   /** The per-request gate with the default request context. */

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import type { AuthenticateRequest, Identity } from '../../application/authenticate-request';
 import { DomainError, isDomainError } from '../../domain/errors';
+import { hasSecondFactor } from '../../domain/second-factor';
 import { crossSiteRefusal, isUnsafeMethod } from '../http/csrf';
 import type { RouteMatch, RouteTable } from '../proxy/route-table';
 import { NO_REISSUE, type Reissue } from './reissue-headers';
@@ -21,6 +22,8 @@ export type Transport = 'http' | 'websocket';
 export interface AdmissionSettings extends FactsSettings {
   authPrefix: string;
   corsOrigins: readonly string[];
+  /** `MFA_REQUIRED_ROLES`: holders of any pass no route without a second factor; default none. */
+  mfaRequiredRoles?: readonly string[];
 }
 
 export interface AdmissionDeps {
@@ -70,6 +73,7 @@ export class Admission {
       if (roles && !roles.some((r) => g.identity.roles.includes(r))) {
         return { kind: 'refuse', facts, error: new DomainError('forbidden', 'this route needs a role you do not have'), reissue: g.reissue };
       }
+      if (this.needsSecondFactor(match.route.mfa === true, g.identity)) return this.refuseWithoutSecondFactor(facts, g.reissue, transport);
       return { kind: 'forward', facts, match, identity: g.identity, reissue: g.reissue };
     };
     return gated instanceof Promise ? gated.then(finish) : finish(gated);
@@ -103,6 +107,21 @@ export class Admission {
         return { error: new DomainError('internal_error', 'internal error'), reissue: NO_REISSUE };
       },
     );
+  }
+
+  /** The route asks for it, or the user holds a role of `MFA_REQUIRED_ROLES`, and the session's login had none. */
+  private needsSecondFactor(routeMfa: boolean, identity: Identity): boolean {
+    if (hasSecondFactor(identity.amr)) return false;
+    return routeMfa || (this.deps.settings.mfaRequiredRoles ?? []).some((r) => identity.roles.includes(r));
+  }
+
+  /** A password-only session on an `"mfa": true` route: 403 `mfa_required`, HTML navigations to `<prefix>/2fa` (SPEC §12). */
+  private refuseWithoutSecondFactor(facts: RequestFacts, reissue: Reissue, transport: Transport): Admitted {
+    if (transport === 'http' && wantsLoginPage(facts.req)) {
+      const { path, search } = facts.canonical!;
+      return { kind: 'redirect', facts, location: `${this.deps.settings.authPrefix}/2fa?rd=${encodeURIComponent(path + search)}` };
+    }
+    return { kind: 'refuse', facts, error: new DomainError('mfa_required', 'this route needs a login with a second factor'), reissue };
   }
 
   /** Rejections: `Accept: text/html` navigations go to the login page (SPEC §5), others get the error. */

@@ -1,9 +1,25 @@
+import { createInterface } from 'node:readline';
+
 /** What a command may touch of the outside: output lines and a password source. */
 export interface CliIo {
   out(line: string): void;
   err(line: string): void;
   /** Reads a password: all of stdin with `fromStdin`, else a hidden prompt on a terminal. */
   readPassword(fromStdin: boolean): Promise<string>;
+  /** Reads one line (a terminal or a pipe), `prompt` on stderr. */
+  readLine(prompt: string): Promise<string>;
+}
+
+/** The first line of stdin, the rest left unread. */
+export async function readOneLine(prompt: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: false });
+  process.stderr.write(prompt);
+  try {
+    for await (const line of rl) return line.trim();
+    throw new Error('no code on standard input');
+  } finally {
+    rl.close();
+  }
 }
 
 /** Reads stdin to its end, dropping one trailing newline. */
@@ -42,4 +58,5 @@ export const processIo: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
   readPassword: (fromStdin) => (fromStdin ? readAllStdin() : promptHidden('Password: ')),
+  readLine: readOneLine,
 };

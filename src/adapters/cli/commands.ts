@@ -8,9 +8,10 @@ import type { PurgeSessions } from '../../application/purge-sessions';
 import type { RevokeSession } from '../../application/revoke-session';
 import type { UserRepository } from '../../domain/ports/user-repository';
 import type { CliIo } from './cli-io';
+import { runTotpCommand, type TotpCommandDeps } from './totp-command';
 
 /** The use-cases the admin commands run. */
-export interface AdminDeps {
+export interface AdminDeps extends TotpCommandDeps {
   addUser: AddUser;
   disableUser: DisableUser;
   changePassword: ChangePassword;
@@ -28,6 +29,8 @@ export const USAGE = `usage: tokengate <command>
   user add <name> [--roles a,b] [--password-stdin]
   user passwd <name> [--password-stdin]   set a new password (revokes the user's sessions)
   user disable <name>                     disable a user and revoke their sessions
+  user totp <name> [--disable] [--secret-stdout]
+                                          enrol a TOTP second factor (reads one code to confirm), or remove it
   user list
   session list <name>                     a user's live sessions
   session revoke <sid>
@@ -61,7 +64,7 @@ export async function runAdminCommand(args: string[], deps: AdminDeps, io: CliIo
   const { values, positionals } = parseArgs({
     args: orderArgs(args),
     allowPositionals: true,
-    options: { roles: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+    options: { roles: { type: 'string' }, 'password-stdin': { type: 'boolean' }, disable: { type: 'boolean' }, 'secret-stdout': { type: 'boolean' } },
   });
   const [group, action, name, ...rest] = positionals;
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
@@ -90,6 +93,9 @@ export async function runAdminCommand(args: string[], deps: AdminDeps, io: CliIo
       io.out(`disabled ${name}; ${revoked.length} session(s) revoked`);
       return;
     }
+    case 'user totp':
+      await runTotpCommand(needName(), { disable: values.disable === true, secretStdout: values['secret-stdout'] === true }, deps, io);
+      return;
     case 'user list':
       for (const u of await deps.users.list()) {
         io.out(`${u.username}\t${u.id}\troles=${u.roles.join(',') || '-'}\t${u.disabled ? 'disabled' : 'active'}\tcreated=${iso(u.createdAt)}`);

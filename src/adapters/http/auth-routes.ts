@@ -9,6 +9,8 @@ import type { HttpDeps } from './deps';
 import { prefersMinimal, verifyAnswer } from '../admission/answers';
 import { mountLoginRoutes, refuseCrossSite, rejectQueryCredentials } from './login-routes';
 import { mountOpenApi } from './openapi-route';
+import { mountMfaRoutes } from './mfa-routes';
+import { mountTwoFactorRoutes } from './two-factor-routes';
 import { requestContext } from './request-context';
 import { safeRedirect } from './redirect';
 import { readTokens } from './token-source';
@@ -40,6 +42,8 @@ export function authRouter(deps: HttpDeps): Router {
   const authenticate = (ctx: Context) => runGate(ctx, deps.admission, cookies);
 
   mountLoginRoutes(router, deps, cookies);
+  mountMfaRoutes(router, deps, cookies);
+  mountTwoFactorRoutes(router, deps, cookies);
   mountOpenApi(router, settings.authPrefix);
   mountClientScript(router, settings.clientScriptFile ?? defaultClientScriptFile());
 

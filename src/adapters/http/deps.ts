@@ -2,6 +2,9 @@ import type { Logger } from 'pino';
 import type { AuthenticateRequest } from '../../application/authenticate-request';
 import type { ListSessions } from '../../application/list-sessions';
 import type { Login } from '../../application/login';
+import type { CompleteMfaLogin } from '../../application/complete-mfa-login';
+import type { BeginTotpEnrolment } from '../../application/begin-totp-enrolment';
+import type { ConfirmTotpEnrolment } from '../../application/confirm-totp-enrolment';
 import type { Logout } from '../../application/logout';
 import type { Refresh } from '../../application/refresh';
 import type { CookieSettings, TokenCookies } from './cookies';
@@ -26,6 +29,11 @@ export interface HttpSettings {
 export interface HttpDeps {
   settings: HttpSettings;
   login: Login;
+  completeMfaLogin: CompleteMfaLogin;
+  beginTotp: BeginTotpEnrolment;
+  confirmTotp: ConfirmTotpEnrolment;
+  /** The `otpauth://` URI of a secret (to redraw the QR code after a wrong confirmation code). */
+  totpUri: (secret: string, account: string) => string;
   refresh: Refresh;
   logout: Logout;
   gate: AuthenticateRequest;

@@ -9,6 +9,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   token_revoked: 401,
   token_reused: 401,
   forbidden: 403,
+  mfa_required: 403,
   not_found: 404,
   method_not_allowed: 405,
   payload_too_large: 413,

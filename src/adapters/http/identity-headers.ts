@@ -1,6 +1,6 @@
 import type { Identity } from '../../application/authenticate-request';
 
-export const IDENTITY_HEADERS = ['x-user-id', 'x-user-name', 'x-user-roles', 'x-session-id'] as const;
+export const IDENTITY_HEADERS = ['x-user-id', 'x-user-name', 'x-user-roles', 'x-session-id', 'x-user-amr'] as const;
 
 /** Header values must be visible ASCII: other characters (and `%`) are percent-encoded as UTF-8. */
 export function headerSafe(value: string): string {
@@ -26,5 +26,6 @@ function headersOf(identity: Identity): IdentityHeaders {
     'x-user-name': headerSafe(identity.username),
     'x-user-roles': identity.roles.join(','),
     'x-session-id': identity.sid,
+    'x-user-amr': identity.amr.join(','),
   };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
 
-const escapeHtml = (s: string): string =>
+export const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 const STYLE = `body{font:16px/1.5 system-ui,sans-serif;background:#f3f4f6;color:#111827;margin:0;display:grid;place-items:center;min-height:100vh}
@@ -43,8 +43,38 @@ export function renderLoginPage({ action, rd, username = '', error }: LoginPageI
 </form></main></body></html>`;
 }
 
+/** One of tokengate's own pages around `inner` (already escaped HTML), with the login page's style. */
+export function authPageHtml(title: string, inner: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(title)} · tokengate</title><style>${STYLE}</style></head>
+<body><main><h1>${escapeHtml(title)}</h1>${inner}</main></body></html>`;
+}
+
+/** The second step of a form login (SPEC §12): the mfaToken and `rd` ride along in hidden fields. */
+export function renderCodePage({ action, rd, mfaToken, error }: { action: string; rd: string; mfaToken: string; error?: string }): string {
+  const alert = error ? `<p class="error" role="alert" id="login-error">${escapeHtml(error)}</p>` : '';
+  const described = error ? ' aria-describedby="login-error"' : '';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Verification code · tokengate</title><style>${STYLE}</style></head>
+<body><main><h1>Enter your verification code</h1>${alert}
+<form method="post" action="${escapeHtml(action)}"${described}>
+<input type="hidden" name="rd" value="${escapeHtml(rd)}">
+<input type="hidden" name="mfaToken" value="${escapeHtml(mfaToken)}">
+<label for="code">Code from your authenticator app, or a recovery code</label>
+<input id="code" name="code" autocomplete="one-time-code" inputmode="numeric" required maxlength="32" autofocus>
+<button type="submit">Verify</button>
+</form></main></body></html>`;
+}
+
 /** Sends the page with the headers a login page needs. */
 export function sendLoginPage(ctx: Context, status: number, input: LoginPageInput): void {
+  sendAuthPage(ctx, status, renderLoginPage(input));
+}
+
+/** Sends one of tokengate's own HTML pages (the login form, its second step). */
+export function sendAuthPage(ctx: Context, status: number, html: string): void {
   ctx.status = status;
   ctx.type = 'text/html; charset=utf-8';
   ctx.set('Cache-Control', 'no-store');
@@ -54,5 +84,5 @@ export function sendLoginPage(ctx: Context, status: number, input: LoginPageInpu
   ctx.set('Referrer-Policy', 'same-origin');
   ctx.set('X-Frame-Options', 'DENY');
   ctx.set('Content-Security-Policy', LOGIN_PAGE_CSP);
-  ctx.body = renderLoginPage(input);
+  ctx.body = html;
 }

@@ -12,8 +12,9 @@ import { safeRedirect } from './redirect';
 import { requestContext } from './request-context';
 import { stringField } from './token-source';
 import { sendGrant } from './token-responses';
+import { sendMfaChallenge } from './mfa-routes';
 
-const QUERY_CREDENTIALS = ['username', 'password', 'refreshToken', 'refresh_token', 'access_token', 'token'];
+const QUERY_CREDENTIALS = ['username', 'password', 'mfaToken', 'refreshToken', 'refresh_token', 'access_token', 'token'];
 
 /** Credentials belong in the body, never in a URL that ends up in logs. */
 export function rejectQueryCredentials(ctx: Context): void {
@@ -75,6 +76,7 @@ export function mountLoginRoutes(router: Router, deps: HttpDeps, cookies: TokenC
     rejectQueryCredentials(ctx);
     const body = ctx.state.body as BodyFields;
     const grant = await deps.login.execute(loginInput(body), requestContext(ctx));
+    if ('mfaRequired' in grant) return sendMfaChallenge(ctx, grant, body.rd, `${loginPath}/2fa`);
     sendGrant(ctx, grant, cookies, false);
     if (ctx.state.isForm && body.rd !== undefined) {
       ctx.status = 303;

@@ -1,5 +1,5 @@
 import { ERROR_CODES, type ErrorCode } from '../../domain/errors';
-import { CLIENT_SCRIPT_PATHS } from './openapi-client';
+import { EXTRA_PATHS, MFA_LOGIN_401 } from './openapi-mfa';
 
 /**
  * The OpenAPI 3.1 description of tokengate's own endpoints (SPEC §4), written for the
@@ -109,7 +109,7 @@ export const OPENAPI_DOCUMENT = {
           '200': grantOk('Logged in: both tokens, as body and cookies.'),
           '303': redirect('A form post with `rd`: logged in, cookies set, sent to `rd`.', ref('headers', 'SetTokenCookiesRequired')),
           '400': errorResponse('Bad input (`invalid_request`); a form post gets the form again with the error.', ['invalid_request'], {}, true),
-          '401': errorResponse('Unknown user, wrong password or disabled user: one answer for all three; a form post gets the form again.', ['invalid_credentials'], WWW_AUTH, true),
+          '401': MFA_LOGIN_401,
           '413': res('PayloadTooLarge'),
           '429': errorResponse('Too many failed logins for this username or address; even a right password waits.', ['rate_limited'], RETRY_AFTER),
           ...COMMON,
@@ -159,7 +159,7 @@ export const OPENAPI_DOCUMENT = {
         responses: { '200': { description: 'The OpenAPI 3.1 document.', headers: REQUEST_ID, content: json({ type: 'object', required: ['openapi', 'info', 'paths'], properties: { openapi: { type: 'string', pattern: '^3\\.1\\.' }, info: { type: 'object' }, paths: { type: 'object' } } }) }, ...COMMON },
       },
     },
-    ...CLIENT_SCRIPT_PATHS,
+    ...EXTRA_PATHS,
     '/healthz': { get: { tags: ['system'], operationId: 'healthz', summary: 'The process is up', responses: { '200': { description: 'Up.', headers: REQUEST_ID, content: json(schema('Health')) }, '500': res('InternalError') } } },
     '/readyz': {
       get: {
@@ -197,7 +197,7 @@ export const OPENAPI_DOCUMENT = {
     responses: {
       BadRequest: errorResponse('Malformed body (JSON, form, UTF-8), missing or ill-typed fields, credentials in the query, unsupported content type.', ['invalid_request']),
       TokenRejected: errorResponse('No usable token: the code says why.', TOKEN_CODES, WWW_AUTH),
-      Forbidden: errorResponse('A cookie-authenticated unsafe request from another origin (CSRF), or a missing role.', ['forbidden']),
+      Forbidden: errorResponse('A cookie-authenticated unsafe request from another origin (CSRF), a missing role, or (proxied routes with `"mfa": true`) a session without a second factor.', ['forbidden', 'mfa_required']),
       NotFound: errorResponse('Nothing here.', ['not_found']),
       MethodNotAllowed: errorResponse('The path does not accept this method.', ['method_not_allowed'], { Allow: ref('headers', 'Allow') }),
       PayloadTooLarge: errorResponse('The body is over `BODY_LIMIT`.', ['payload_too_large']),

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import { IDENTITY_HEADERS } from '../http/identity-headers';
 
 /** RFC 9110 §7.6.1 hop-by-hop fields, plus the legacy ones proxies still see. */
 const HOP_BY_HOP = new Set([
@@ -7,8 +8,8 @@ const HOP_BY_HOP = new Set([
 ]);
 
 /** Headers only tokengate may set towards the upstream (compared after `_` → `-`). */
-const GATEWAY_OWNED = new Set([
-  'x-user-id', 'x-user-name', 'x-user-roles', 'x-session-id', 'x-request-id',
+const GATEWAY_OWNED = new Set<string>([
+  ...IDENTITY_HEADERS, 'x-request-id',
   'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'x-forwarded-prefix',
   'x-real-ip', 'forwarded',
 ]);

@@ -14,6 +14,8 @@ export interface Route {
   stripPrefix: boolean;
   /** Any-of; null when any authenticated user may pass. */
   roles: string[] | null;
+  /** `"mfa": true`: a password-only session is refused with 403 `mfa_required` (SPEC §12). */
+  mfa?: boolean;
 }
 
 export interface RouteMatch {
@@ -29,6 +31,7 @@ const routeSchema = z.object({
   public: z.boolean().default(false),
   stripPrefix: z.boolean().default(false),
   roles: z.array(z.string().min(1)).min(1).optional(),
+  mfa: z.boolean().default(false),
 }).strict();
 const fileSchema = z.object({ routes: z.array(routeSchema) }).strict();
 
@@ -70,6 +73,7 @@ export function loadRoutesFile(path: string): Route[] {
     public: r.public,
     stripPrefix: r.stripPrefix,
     roles: r.roles ?? null,
+    ...(r.mfa ? { mfa: true } : {}),
   }));
 }
 

@@ -1,4 +1,4 @@
-import type { AccessClaims, RefreshClaims } from '../../domain/token';
+import type { AccessClaims, MfaClaims, RefreshClaims } from '../../domain/token';
 
 /** A verification failure; its message is the `reason` of an `invalid` check (never token content). */
 export class InvalidToken extends Error {}
@@ -26,7 +26,9 @@ export function toAccessClaims(p: Payload): AccessClaims {
   if (!isStringArray(roles)) throw new InvalidToken('claim roles must be an array of strings');
   if (typeof username !== 'string') throw new InvalidToken('claim username must be a string');
   const { sub, sid, jti, iat, exp } = toRefreshClaims(p);
-  return { sub, sid, jti, iat, exp, roles, username };
+  const amr = p.amr;
+  if (amr !== undefined && !isStringArray(amr)) throw new InvalidToken('claim amr must be an array of strings');
+  return { sub, sid, jti, iat, exp, roles, username, ...(amr ? { amr } : {}) };
 }
 
 function isStringArray(value: unknown): value is string[] {
@@ -37,7 +39,17 @@ function isStringArray(value: unknown): value is string[] {
 
 /** The claims as written into a token, in a fixed order so equal claims give equal bytes. */
 export function accessPayload(c: AccessClaims, iss: string, aud: string): Payload {
-  return { iss, aud, sub: c.sub, sid: c.sid, jti: c.jti, iat: c.iat, exp: c.exp, roles: [...c.roles], username: c.username };
+  return { iss, aud, sub: c.sub, sid: c.sid, jti: c.jti, iat: c.iat, exp: c.exp, roles: [...c.roles], username: c.username, ...(c.amr ? { amr: [...c.amr] } : {}) };
+}
+
+export function toMfaClaims(p: Payload): MfaClaims {
+  if (p.mfa !== true) throw new InvalidToken('not an mfaToken');
+  return { sub: nonEmpty(p, 'sub'), jti: nonEmpty(p, 'jti'), iat: time(p, 'iat'), exp: time(p, 'exp') };
+}
+
+/** `mfa: true` besides the header's `typ`: a second mark no access or refresh payload carries. */
+export function mfaPayload(c: MfaClaims, iss: string, aud: string): Payload {
+  return { iss, aud, sub: c.sub, jti: c.jti, iat: c.iat, exp: c.exp, mfa: true };
 }
 
 export function refreshPayload(c: RefreshClaims, iss: string, aud: string): Payload {

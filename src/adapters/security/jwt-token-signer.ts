@@ -1,8 +1,9 @@
 import jwt from 'jsonwebtoken';
 import type { Clock } from '../../domain/ports/clock';
+import type { MfaTokenSigner } from '../../domain/ports/mfa-token-signer';
 import type { TokenSigner } from '../../domain/ports/token-signer';
-import { hasTokenShape, type AccessClaims, type RefreshClaims, type TokenCheck } from '../../domain/token';
-import { accessPayload, InvalidToken, refreshPayload, toAccessClaims, toRefreshClaims, type Payload } from './jwt-claims';
+import { hasTokenShape, type AccessClaims, type MfaClaims, type RefreshClaims, type TokenCheck } from '../../domain/token';
+import { accessPayload, InvalidToken, mfaPayload, refreshPayload, toAccessClaims, toMfaClaims, toRefreshClaims, type Payload } from './jwt-claims';
 import { checkHeader } from './jwt-header';
 import { signingKeys, type SigningKeyOptions, type SigningKeys } from './signing-keys';
 
@@ -15,13 +16,14 @@ export interface JwtTokenSignerOptions extends SigningKeyOptions {
 
 const ACCESS_TYP = 'at+jwt';
 const REFRESH_TYP = 'rt+jwt';
+const MFA_TYP = 'mfa+jwt';
 
 /**
  * HS256/RS256/ES256 tokens on jsonwebtoken. One key signs, with its `kid` in every header;
  * the previous keys still verify the tokens that name them (SPEC §10). Keys are turned into
  * KeyObjects once, here.
  */
-export class JwtTokenSigner implements TokenSigner {
+export class JwtTokenSigner implements TokenSigner, MfaTokenSigner {
   private readonly keys: SigningKeys;
 
   constructor(private readonly options: JwtTokenSignerOptions) {
@@ -42,6 +44,14 @@ export class JwtTokenSigner implements TokenSigner {
 
   verifyRefresh(token: string): TokenCheck<RefreshClaims> {
     return this.verify(token, REFRESH_TYP, toRefreshClaims);
+  }
+
+  signMfa(claims: MfaClaims): string {
+    return this.sign(mfaPayload(claims, this.options.issuer, this.options.audience), MFA_TYP);
+  }
+
+  verifyMfa(token: string): TokenCheck<MfaClaims> {
+    return this.verify(token, MFA_TYP, toMfaClaims);
   }
 
   /** The public keys for `/.well-known/jwks.json`, current first; null for HS256 (nothing to publish). */

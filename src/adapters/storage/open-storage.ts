@@ -1,6 +1,9 @@
 import { knex, type Knex } from 'knex';
 import type { SessionRepository } from '../../domain/ports/session-repository';
 import type { UserRepository } from '../../domain/ports/user-repository';
+import type { SecondFactorRepository } from '../../domain/ports/second-factor-repository';
+import { KnexSecondFactorRepository } from './knex-second-factor-repository';
+import { MemorySecondFactorRepository } from './memory-second-factor-repository';
 import { describeTarget, parseDatabaseUrl, SQLITE_IN_MEMORY } from './database-url';
 import { knexConfigFromTarget } from './knex-config';
 import { KnexSessionRepository } from './knex-session-repository';
@@ -18,6 +21,8 @@ export interface Storage {
   description: string;
   users: UserRepository;
   sessions: SessionRepository;
+  /** TOTP enrolments; with the users, never in the Redis session store. */
+  secondFactors: SecondFactorRepository;
   /** Brings the schema up to date; unreachable storage rejects with `service_unavailable`. */
   migrate(): Promise<void>;
   /** Releases connections; the repositories are unusable afterwards. */
@@ -71,6 +76,7 @@ async function openDatabase(databaseUrl: string, options: OpenStorageOptions): P
       description,
       users: new MemoryUserRepository(),
       sessions: new MemorySessionRepository(),
+      secondFactors: new MemorySecondFactorRepository(),
       migrate: async () => {},
       close: async () => {},
     };
@@ -84,6 +90,7 @@ async function openDatabase(databaseUrl: string, options: OpenStorageOptions): P
     description,
     users: new KnexUserRepository(db),
     sessions: new KnexSessionRepository(db),
+    secondFactors: new KnexSecondFactorRepository(db),
     migrate: () =>
       guardStorage(async () => {
         await db.migrate.latest();

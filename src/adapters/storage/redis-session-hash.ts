@@ -26,6 +26,7 @@ export function toHashArgs(session: Session): string[] {
   }
   const earlierSpent = encodeSpentTokens(session.earlierSpent);
   if (earlierSpent !== null) args.push('earlierSpent', earlierSpent);
+  if (session.amr) args.push('amr', JSON.stringify(session.amr));
   return args;
 }
 
@@ -60,5 +61,6 @@ export function fromSessionHash(id: string, hash: SessionHash): Session | null {
     revokeReason: (hash.revokeReason ?? null) as RevokeReason | null,
     userAgent: hash.userAgent ?? null,
     ip: hash.ip ?? null,
+    ...(hash.amr ? { amr: JSON.parse(hash.amr) as string[] } : {}),
   };
 }

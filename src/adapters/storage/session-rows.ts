@@ -18,6 +18,8 @@ export interface SessionRow {
   revoke_reason: string | null;
   user_agent: string | null;
   ip: string | null;
+  /** JSON array; null (or absent before migration 006) means `["pwd"]`. */
+  amr?: string | null;
 }
 
 const optionalNumber = (value: number | string | null): number | null =>
@@ -39,6 +41,8 @@ export function toSessionRow(s: Session): SessionRow {
     revoke_reason: s.revokeReason,
     user_agent: s.userAgent,
     ip: s.ip,
+    // Written only when known, so a row stays writable to a schema from before migration 006.
+    ...(s.amr ? { amr: JSON.stringify(s.amr) } : {}),
   };
 }
 
@@ -58,5 +62,6 @@ export function fromSessionRow(r: SessionRow): Session {
     revokeReason: r.revoke_reason as RevokeReason | null,
     userAgent: r.user_agent,
     ip: r.ip,
+    ...(r.amr ? { amr: JSON.parse(r.amr) as string[] } : {}),
   };
 }

@@ -9,7 +9,10 @@ export type SecurityEventType =
   | 'logout'
   | 'session_revoked'
   | 'user_disabled'
-  | 'password_changed';
+  | 'password_changed'
+  | 'mfa_challenge'
+  | 'totp_enrolled'
+  | 'totp_disabled';
 
 export interface SecurityEvent {
   type: SecurityEventType;

@@ -9,7 +9,7 @@ import type { TokenSigner } from '../../../src/domain/ports/token-signer';
 import type { AccessClaims, RefreshClaims, TokenCheck } from '../../../src/domain/token';
 import { DEFAULT_CONTEXT, DEFAULT_SETTINGS } from '../../support/harness-settings';
 import { RecordingAuditLog } from '../../support/recording-audit-log';
-import { buildUseCases } from '../../support/use-cases';
+import { buildUseCases, grantOf } from '../../support/use-cases';
 import { rotationPolicy } from '../../../src/domain/rotation-policy';
 import { accessClaims, fixedClock, makeSigner, refreshClaims, T0 } from './jwt-fixtures';
 
@@ -182,7 +182,7 @@ describe('the gate over a CachingTokenSigner', () => {
       settings,
     );
     await uc.addUser.execute({ username: 'alice', password: 'correct horse', roles: [] });
-    const login = await uc.login.execute({ username: 'alice', password: 'correct horse' }, DEFAULT_CONTEXT);
+    const login = grantOf(await uc.login.execute({ username: 'alice', password: 'correct horse' }, DEFAULT_CONTEXT));
     const tokens = { accessToken: login.accessToken, refreshToken: null };
     await expect(uc.gate.execute(tokens, DEFAULT_CONTEXT)).resolves.toMatchObject({ outcome: 'pass' });
     await expect(uc.gate.execute(tokens, DEFAULT_CONTEXT)).resolves.toMatchObject({ outcome: 'pass' });

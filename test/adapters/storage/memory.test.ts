@@ -2,6 +2,8 @@ import { MemorySessionRepository } from '../../../src/adapters/storage/memory-se
 import { MemoryUserRepository } from '../../../src/adapters/storage/memory-user-repository';
 import { sessionRepositoryContract } from './session-repository.contract';
 import { userRepositoryContract } from './user-repository.contract';
+import { MemorySecondFactorRepository } from '../../../src/adapters/storage/memory-second-factor-repository';
+import { secondFactorRepositoryContract } from './second-factor-repository.contract';
 
 const factory = async () => ({
   users: new MemoryUserRepository(),
@@ -11,3 +13,4 @@ const factory = async () => ({
 
 userRepositoryContract('memory', factory);
 sessionRepositoryContract('memory', factory);
+secondFactorRepositoryContract('memory', async () => ({ secondFactors: new MemorySecondFactorRepository(), close: async () => {} }));

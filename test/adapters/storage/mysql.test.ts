@@ -4,6 +4,7 @@ import { openStorage } from '../../../src/adapters/storage/open-storage';
 import { createTestMysqlDatabase, describeWithMysql } from '../../support/mysql';
 import { sessionRepositoryContract } from './session-repository.contract';
 import { userRepositoryContract } from './user-repository.contract';
+import { secondFactorRepositoryContract } from './second-factor-repository.contract';
 
 const unavailable = { code: 'service_unavailable', message: 'storage unavailable', details: { retryAfterSeconds: 5 } };
 
@@ -19,11 +20,13 @@ describeWithMysql('MySQL storage', (database) => {
   const factory = async () => {
     await admin('sessions').del();
     await admin('users').del();
+    await admin('second_factors').del();
     return openStorage(database().url);
   };
 
   userRepositoryContract('mysql', factory);
   sessionRepositoryContract('mysql', factory);
+  secondFactorRepositoryContract('mysql', factory);
 
   it('compares usernames, ids and jtis byte for byte (utf8mb4_bin)', async () => {
     const [rows] = (await admin.raw(

@@ -38,6 +38,15 @@ export function sessionRepositoryContract(name: string, factory: StorageFactory)
         expect(typeof found?.createdAt).toBe('number');
       });
 
+      it('records how the login was done (amr), and leaves it out when the session has none', async () => {
+        const otp = aSession({ amr: ['pwd', 'otp'] });
+        const plain = aSession();
+        await repo.create(otp);
+        await repo.create(plain);
+        expect((await repo.findById(otp.id))?.amr).toStrictEqual(['pwd', 'otp']);
+        expect(await repo.findById(plain.id)).not.toHaveProperty('amr');
+      });
+
       it('keeps null optional fields null', async () => {
         const session = aSession({ userAgent: null, ip: null });
         await repo.create(session);

@@ -5,6 +5,7 @@ import { openStorage, type Storage } from '../../../src/adapters/storage/open-st
 import { sessionRepositoryContract } from './session-repository.contract';
 import { aSession, T0 } from './storage-fixtures';
 import { userRepositoryContract } from './user-repository.contract';
+import { secondFactorRepositoryContract } from './second-factor-repository.contract';
 
 const tempDir = mkdtempSync(path.join(os.tmpdir(), 'tokengate-sqlite-'));
 afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
@@ -27,6 +28,7 @@ userRepositoryContract('sqlite file', fileFactory);
 sessionRepositoryContract('sqlite file', fileFactory);
 userRepositoryContract('sqlite :memory:', memoryFactory);
 sessionRepositoryContract('sqlite :memory:', memoryFactory);
+secondFactorRepositoryContract('sqlite file', fileFactory);
 
 describe('SQLite file shared by two connections', () => {
   it('rotate stays a single-winner compare-and-set across processes-worth of connections', async () => {

@@ -4,6 +4,7 @@ import * as createSessions from './002-create-sessions';
 import * as addEarlierSpent from './003-add-earlier-spent';
 import * as addPurgeIndexes from './004-add-purge-indexes';
 import * as addRevocationSequence from './005-add-revocation-sequence';
+import * as addSecondFactors from './006-add-second-factors';
 
 export interface NamedMigration {
   /** Recorded in `knex_migrations`: never rename one that has shipped. */
@@ -17,6 +18,7 @@ const MIGRATIONS: readonly NamedMigration[] = [
   { name: '003_add_earlier_spent', migration: addEarlierSpent },
   { name: '004_add_purge_indexes', migration: addPurgeIndexes },
   { name: '005_add_revocation_sequence', migration: addRevocationSequence },
+  { name: '006_add_second_factors', migration: addSecondFactors },
 ];
 
 /**
