@@ -99,6 +99,28 @@ const ROWS: Row[] = [
     },
   },
   {
+    name: 'an "mfa": true route after a reissue, for a password-only session: 403 mfa_required carries the reissued tokens',
+    path: '/mfa/x',
+    headers: cookies,
+    expireAccess: true,
+    expect: {
+      http: { status: 403, error: 'mfa_required', reissued: true, reached: false },
+      websocket: { status: 403, error: 'mfa_required', reissued: true, reached: false },
+      verify: { status: 200, reissued: true },
+    },
+  },
+  {
+    name: 'a browser navigation to an "mfa": true route after a reissue: the redirect to the 2fa page carries the reissued tokens',
+    path: '/mfa/page',
+    headers: (s) => [...cookies(s), ['Accept', 'text/html']],
+    expireAccess: true,
+    expect: {
+      http: { status: 302, reissued: true, reached: false, check: (o) => expect(o.headers.location?.[0]).toMatch(/^\/auth\/2fa\?rd=/) },
+      websocket: { status: 403, error: 'mfa_required', reissued: true, reached: false },
+      verify: { status: 200, reissued: true },
+    },
+  },
+  {
     name: 'an unreachable upstream after a reissue: 502 carries the reissued tokens',
     path: '/down/x',
     headers: cookies,
@@ -168,6 +190,7 @@ beforeAll(async () => {
       { prefix: '/admin', upstream: up.url, roles: ['admin'] },
       { prefix: '/public', upstream: up.url, public: true },
       { prefix: '/down', upstream: 'http://127.0.0.1:9' },
+      { prefix: '/mfa', upstream: up.url, mfa: true },
       { prefix: '/decline', upstream: `http://127.0.0.1:${(decline.address() as AddressInfo).port}` },
       { prefix: '/', upstream: up.url },
     ],

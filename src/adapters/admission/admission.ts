@@ -13,7 +13,7 @@ export type Refused = { kind: 'refuse'; facts: RequestFacts; error: DomainError;
 export type Admitted =
   | { kind: 'forward'; facts: RequestFacts; match: RouteMatch; identity: Identity | null; reissue: Reissue }
   | Refused
-  | { kind: 'redirect'; facts: RequestFacts; location: string };
+  | { kind: 'redirect'; facts: RequestFacts; location: string; reissue: Reissue };
 export type Verified = { kind: 'pass'; facts: RequestFacts; identity: Identity; reissue: Reissue } | Refused;
 
 /** How a request reached the gateway: the rules differ only where SPEC §5 says so. */
@@ -119,7 +119,7 @@ export class Admission {
   private refuseWithoutSecondFactor(facts: RequestFacts, reissue: Reissue, transport: Transport): Admitted {
     if (transport === 'http' && wantsLoginPage(facts.req)) {
       const { path, search } = facts.canonical!;
-      return { kind: 'redirect', facts, location: `${this.deps.settings.authPrefix}/2fa?rd=${encodeURIComponent(path + search)}` };
+      return { kind: 'redirect', facts, location: `${this.deps.settings.authPrefix}/2fa?rd=${encodeURIComponent(path + search)}`, reissue };
     }
     return { kind: 'refuse', facts, error: new DomainError('mfa_required', 'this route needs a login with a second factor'), reissue };
   }
@@ -129,7 +129,7 @@ export class Admission {
     const loginCase = error.code !== 'forbidden' && error.code !== 'service_unavailable' && error.code !== 'internal_error';
     if (transport === 'http' && loginCase && wantsLoginPage(facts.req)) {
       const { path, search } = facts.canonical!;
-      return { kind: 'redirect', facts, location: `${this.deps.settings.authPrefix}/login?rd=${encodeURIComponent(path + search)}` };
+      return { kind: 'redirect', facts, location: `${this.deps.settings.authPrefix}/login?rd=${encodeURIComponent(path + search)}`, reissue };
     }
     return { kind: 'refuse', facts, error, reissue };
   }
