@@ -25,14 +25,16 @@ export interface LoginPageInput {
   error?: string;
 }
 
+/** An error line for a form, and the attribute that ties the form to it ('' and '' without one). */
+function errorAlert(error: string | undefined): { alert: string; described: string } {
+  if (!error) return { alert: '', described: '' };
+  return { alert: `<p class="error" role="alert" id="login-error">${escapeHtml(error)}</p>`, described: ' aria-describedby="login-error"' };
+}
+
 /** The login form: one small accessible page, no external assets. */
 export function renderLoginPage({ action, rd, username = '', error }: LoginPageInput): string {
-  const alert = error ? `<p class="error" role="alert" id="login-error">${escapeHtml(error)}</p>` : '';
-  const described = error ? ' aria-describedby="login-error"' : '';
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Sign in · tokengate</title><style>${STYLE}</style></head>
-<body><main><h1>Sign in to tokengate</h1>${alert}
+  const { alert, described } = errorAlert(error);
+  return authPageHtml('Sign in', `${alert}
 <form method="post" action="${escapeHtml(action)}"${described}>
 <input type="hidden" name="rd" value="${escapeHtml(rd)}">
 <label for="username">Username</label>
@@ -40,32 +42,28 @@ export function renderLoginPage({ action, rd, username = '', error }: LoginPageI
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024"${username ? ' autofocus' : ''}>
 <button type="submit">Sign in</button>
-</form></main></body></html>`;
+</form>`, 'Sign in to tokengate');
 }
 
-/** One of tokengate's own pages around `inner` (already escaped HTML), with the login page's style. */
-export function authPageHtml(title: string, inner: string): string {
+/** One of tokengate's own pages around `inner` (already escaped HTML), with the login page's style; `heading` defaults to the title. */
+export function authPageHtml(title: string, inner: string, heading: string = title): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(title)} · tokengate</title><style>${STYLE}</style></head>
-<body><main><h1>${escapeHtml(title)}</h1>${inner}</main></body></html>`;
+<body><main><h1>${escapeHtml(heading)}</h1>${inner}</main></body></html>`;
 }
 
 /** The second step of a form login (SPEC §12): the mfaToken and `rd` ride along in hidden fields. */
 export function renderCodePage({ action, rd, mfaToken, error }: { action: string; rd: string; mfaToken: string; error?: string }): string {
-  const alert = error ? `<p class="error" role="alert" id="login-error">${escapeHtml(error)}</p>` : '';
-  const described = error ? ' aria-describedby="login-error"' : '';
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Verification code · tokengate</title><style>${STYLE}</style></head>
-<body><main><h1>Enter your verification code</h1>${alert}
+  const { alert, described } = errorAlert(error);
+  return authPageHtml('Verification code', `${alert}
 <form method="post" action="${escapeHtml(action)}"${described}>
 <input type="hidden" name="rd" value="${escapeHtml(rd)}">
 <input type="hidden" name="mfaToken" value="${escapeHtml(mfaToken)}">
 <label for="code">Code from your authenticator app, or a recovery code</label>
 <input id="code" name="code" autocomplete="one-time-code" inputmode="numeric" required maxlength="32" autofocus>
 <button type="submit">Verify</button>
-</form></main></body></html>`;
+</form>`, 'Enter your verification code');
 }
 
 /** Sends the page with the headers a login page needs. */
