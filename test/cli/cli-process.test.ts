@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describeWithMysql } from '../support/mysql';
+import { spawnGateway } from '../support/spawn-gateway';
 
 const root = resolve(__dirname, '../..');
 const cli = join(root, 'dist/src/cli.js');
@@ -95,13 +96,9 @@ describe('tokengate CLI', () => {
 
 describe('first run (npm start with no settings)', () => {
   it('creates the store and secret, prints a demo login that works through the demo upstream, and stops with exit 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, [main], { cwd: dir, env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1' } });
-    let log = '';
-    child.stdout.on('data', (c: Buffer) => (log += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (log += c.toString()));
-    const deadline = Date.now() + 20_000;
-    while (!/log in: curl/.test(log) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
-    const url = /listening on (http:\/\/\S+)"/.exec(log)?.[1];
+    const gw = await spawnGateway(dir, {});
+    const log = gw.log();
+    const url = gw.url;
     const password = /with password (\S+) \(shown once/.exec(log)?.[1];
     expect(url).toBeDefined();
     expect(password).toBeDefined();
@@ -118,9 +115,7 @@ describe('first run (npm start with no settings)', () => {
     const page = await fetch(`${url}/hello`, { headers: { authorization: `Bearer ${accessToken}` } });
     expect(page.status).toBe(200);
     expect(await page.json()).toMatchObject({ userName: 'demo', path: '/hello' });
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await gw.stop()).toBe(0);
   }, 40_000);
 
   it('in production without JWT_SECRET and UPSTREAM_URL, refuses to start with clear lines', () => {
@@ -169,17 +164,7 @@ describe('graceful shutdown', () => {
 });
 
 /** Starts `node dist/src/main.js` with `env`; resolves with its URL once it listens. */
-async function startGateway(env: Record<string, string>) {
-  const child = spawn(process.execPath, [main], { cwd: dir, env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env } });
-  let log = '';
-  child.stdout.on('data', (c: Buffer) => (log += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (log += c.toString()));
-  const deadline = Date.now() + 20_000;
-  while (!/listening on/.test(log) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
-  const url = /listening on (http:\/\/\S+)"/.exec(log)?.[1];
-  if (!url) throw new Error(`gateway did not start: ${log}`);
-  return { url, stop: () => new Promise<void>((r) => { child.once('exit', () => r()); child.kill('SIGTERM'); }) };
-}
+const startGateway = (env: Record<string, string>) => spawnGateway(dir, env);
 
 describeWithMysql('two gateway processes on one MySQL database', (database) => {
   it('a logout on one makes the other refuse the same access token within REVOCATION_TTL', async () => {

@@ -1,4 +1,4 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config';
 import { compose } from '../../src/container';
 import { writeKeys } from '../config/config-fixtures';
 import { jwtHeader } from '../support/e2e-jwt';
+import { spawnGateway } from '../support/spawn-gateway';
 
 const root = resolve(__dirname, '../..');
 let dir: string;
@@ -19,21 +20,10 @@ interface Running {
   stop: () => Promise<void>;
 }
 
-/** `node dist/src/main.js` on the test's SQLite file with `env`: a restart is a new process. */
+/** The built gateway on the test's SQLite file with `env`: a restart is a new process. */
 async function start(env: Record<string, string>): Promise<Running> {
-  const child = spawn(process.execPath, [join(root, 'dist/src/main.js')], {
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`, ...env },
-  });
-  let log = '';
-  child.stdout.on('data', (c: Buffer) => (log += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (log += c.toString()));
-  const deadline = Date.now() + 20_000;
-  while (!/log in: curl/.test(log) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
-  const url = /listening on (http:\/\/\S+)"/.exec(log)?.[1];
-  if (!url) throw new Error(`gateway did not start: ${log}`);
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  return { url, log: () => log, stop: async () => void (child.kill('SIGTERM'), expect(await exited).toBe(0)) };
+  const gw = await spawnGateway(dir, { DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`, ...env });
+  return { url: gw.url, log: gw.log, stop: async () => void expect(await gw.stop()).toBe(0) };
 }
 
 const json = { 'content-type': 'application/json' };
