@@ -1,4 +1,4 @@
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { Identity } from '../../application/authenticate-request';
@@ -47,55 +47,109 @@ export function exchangeRequestHeaders(ex: Omit<Exchange, 'res' | 'ours' | 'matc
 }
 
 /**
- * Sends the request upstream and streams the answer back; `done` is called once, with the
- * upstream's status when the response has ended (or was torn down early), or with
+ * Sends the request upstream and relays the answer as it arrives; `done` is called once, with
+ * the upstream's status when the response has ended (or was torn down early), or with
  * `bad_gateway` / `gateway_timeout` when the upstream failed before anything was written.
- * Undici's callback API and a bare `pipe`: no promise, no `stream.pipeline` on this path.
+ * Undici's `dispatch` with a handler of our own ({@link Relay}): no promise, no body stream
+ * and no `pipe` between the upstream's socket and the client's response.
  */
 export function forward(ex: Exchange, deps: ProxyDeps, done: (status: number, error?: DomainError) => void): void {
-  const { settings, metrics } = deps;
-  const { req, res, match } = ex;
+  const { req, match } = ex;
   const hasBody = req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined;
-  const started = performance.now();
+  const { upstreamTimeoutMs } = deps.settings;
   // The origin comes only from the route; the client's path is only ever a path (SPEC §5).
-  const options = {
-    origin: match.route.upstream.origin,
-    path: match.upstreamPath,
-    method: req.method as Dispatcher.HttpMethod,
-    headers: exchangeRequestHeaders(ex, settings),
-    body: hasBody ? req : null,
-    headersTimeout: settings.upstreamTimeoutMs,
-    bodyTimeout: settings.upstreamTimeoutMs,
-  };
-  deps.dispatcher.request(options, (err, upstream) => {
-    if (err) {
-      deps.logger.warn({ err, requestId: ex.requestId, upstream: match.route.upstream.origin }, 'upstream request failed');
-      const error = upstreamError(err);
-      metrics.upstreamAnswered(match.route.prefix, error.code === 'gateway_timeout' ? 504 : 502, (performance.now() - started) / 1000);
-      return done(0, error);
-    }
-    const status = upstream.statusCode;
-    const body = upstream.body;
-    metrics.upstreamAnswered(match.route.prefix, status, (performance.now() - started) / 1000);
+  deps.dispatcher.dispatch(
+    {
+      origin: match.route.upstream.origin,
+      path: match.upstreamPath,
+      method: req.method as Dispatcher.HttpMethod,
+      headers: exchangeRequestHeaders(ex, deps.settings),
+      body: hasBody ? req : null,
+      headersTimeout: upstreamTimeoutMs,
+      bodyTimeout: upstreamTimeoutMs,
+    },
+    new Relay(ex, deps, done),
+  );
+}
+
+/**
+ * One upstream answer relayed to the client: status and headers in one `writeHead`, each
+ * chunk written as it comes (undici paused while the client's socket is full), the end or
+ * a failure passed on, and the upstream request aborted when the client goes away.
+ */
+class Relay implements Dispatcher.DispatchHandler {
+  private readonly started = performance.now();
+  /** The upstream's status once its headers were relayed; 0 before. */
+  private status = 0;
+  private finished = false;
+
+  constructor(
+    private readonly ex: Exchange,
+    private readonly deps: ProxyDeps,
+    private readonly done: (status: number, error?: DomainError) => void,
+  ) {}
+
+  /** Undici takes a handler for its current interface by this method's presence. */
+  onRequestStart(): void {}
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    if (statusCode < 200) return; // 1xx informational answers are not relayed
+    const { ex, deps } = this;
+    const { res } = ex;
+    deps.metrics.upstreamAnswered(ex.match.route.prefix, statusCode, (performance.now() - this.started) / 1000);
     try {
-      res.writeHead(status, withOurs(clientResponseHeaders(upstream.headers), ex.ours));
+      res.writeHead(statusCode, withOurs(clientResponseHeaders(headers), ex.ours));
     } catch (e) {
       // A header value Node refuses to send: nothing was written, the client gets a 502.
       deps.logger.warn({ err: e, requestId: ex.requestId }, 'upstream answer not relayable');
-      body.destroy();
-      return done(0, new DomainError('bad_gateway', 'the upstream answer could not be relayed'));
+      this.finish(0, new DomainError('bad_gateway', 'the upstream answer could not be relayed'));
+      controller.abort(new Error('the upstream answer could not be relayed'));
+      return;
     }
-    body.once('error', () => res.destroy());
+    this.status = statusCode;
     // A ServerResponse emits `close` once it is done, finished or not.
     res.once('close', () => {
-      if (!res.writableFinished) {
-        deps.logger.debug({ requestId: ex.requestId }, 'proxied stream ended early');
-        body.destroy();
-      }
-      done(status);
+      if (this.finished) return;
+      deps.logger.debug({ requestId: ex.requestId }, 'proxied stream ended early');
+      this.finish(statusCode);
+      controller.abort(new Error('the client went away'));
     });
-    body.pipe(res);
-  });
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.finished) return;
+    const { res } = this.ex;
+    if (!res.write(chunk)) {
+      controller.pause();
+      res.once('drain', () => controller.resume());
+    }
+  }
+
+  onResponseEnd(): void {
+    if (this.finished) return;
+    this.ex.res.end();
+    this.finish(this.status);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    if (this.finished) return;
+    const { ex, deps } = this;
+    if (this.status !== 0) {
+      // Headers already went out: the client's connection is torn down, never a clean (truncated) end.
+      ex.res.destroy();
+      this.finish(this.status);
+      return;
+    }
+    deps.logger.warn({ err, requestId: ex.requestId, upstream: ex.match.route.upstream.origin }, 'upstream request failed');
+    const error = upstreamError(err);
+    deps.metrics.upstreamAnswered(ex.match.route.prefix, error.code === 'gateway_timeout' ? 504 : 502, (performance.now() - this.started) / 1000);
+    this.finish(0, error);
+  }
+
+  private finish(status: number, error?: DomainError): void {
+    this.finished = true;
+    this.done(status, error);
+  }
 }
 
 /** The upstream's headers with tokengate's laid over them: ours replace theirs, `Set-Cookie` lines add up (ours first). */

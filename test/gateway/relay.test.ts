@@ -1,0 +1,106 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { RunningGateway, type UserSession } from '../support/gateway-harness';
+
+/**
+ * How the proxy relays an upstream's answer (src/adapters/proxy/forward.ts): informational
+ * answers, bodies written in pieces over time, and a client that leaves mid-body, whose
+ * upstream request must then be torn down rather than left running.
+ */
+
+let upstream: http.Server;
+let gw: RunningGateway;
+let s: UserSession;
+/** Resolves when the upstream's `/endless` response closes, with whether it had finished. */
+let endlessClosed: Promise<boolean>;
+let onEndlessClosed: (finished: boolean) => void;
+
+beforeAll(async () => {
+  upstream = http.createServer((req, res) => {
+    if (req.url === '/early-hints') {
+      res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
+      setTimeout(() => res.writeHead(200, { 'content-type': 'text/plain' }).end('final answer'), 20);
+      return;
+    }
+    if (req.url === '/pieces') {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      let n = 0;
+      const timer = setInterval(() => {
+        res.write(`piece ${n};`);
+        if (++n === 5) {
+          clearInterval(timer);
+          res.end();
+        }
+      }, 10);
+      return;
+    }
+    if (req.url === '/endless') {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      const timer = setInterval(() => res.write('tick\n'), 20);
+      res.on('close', () => {
+        clearInterval(timer);
+        onEndlessClosed(res.writableFinished);
+      });
+      return;
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  gw = await RunningGateway.start({ UPSTREAM_URL: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`, UPSTREAM_TIMEOUT: '30s' });
+  s = await gw.session();
+});
+
+afterAll(async () => {
+  // The upstream first: a stream left running by a failed test would otherwise hold the gateway's stop.
+  upstream.closeAllConnections();
+  await new Promise((resolve) => upstream.close(resolve));
+  await gw.stop();
+});
+
+function get(path: string): Promise<{ status: number; informational: number[]; body: string }> {
+  return new Promise((resolve, reject) => {
+    const informational: number[] = [];
+    const req = http.get({ host: '127.0.0.1', port: gw.port, path, agent: false, headers: { authorization: `Bearer ${s.access}` } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, informational, body }));
+    });
+    req.on('information', (info) => informational.push(info.statusCode));
+    req.on('error', reject);
+  });
+}
+
+describe('relaying the upstream answer', () => {
+  it('a 103 Early Hints before the answer: the client gets the final 200 and its body, the 1xx is not relayed', async () => {
+    const r = await get('/early-hints');
+    expect(r).toEqual({ status: 200, informational: [], body: 'final answer' });
+  });
+
+  it('a body written in five pieces over 50 ms arrives whole and in order', async () => {
+    const r = await get('/pieces');
+    expect(r.status).toBe(200);
+    expect(r.body).toBe('piece 0;piece 1;piece 2;piece 3;piece 4;');
+  });
+
+  it('a client that leaves mid-body: the upstream request is aborted, not left streaming', async () => {
+    endlessClosed = new Promise((resolve) => (onEndlessClosed = resolve));
+    await new Promise<void>((resolve, reject) => {
+      const req = http.get({ host: '127.0.0.1', port: gw.port, path: '/endless', agent: false, headers: { authorization: `Bearer ${s.access}` } }, (res) => {
+        expect(res.statusCode).toBe(200);
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on('error', (e) => ((e as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(e)));
+    });
+    const timeout = new Promise<'still streaming'>((resolve) => setTimeout(() => resolve('still streaming'), 3000).unref());
+    await expect(Promise.race([endlessClosed, timeout])).resolves.toBe(false);
+  });
+
+  it('afterwards the gateway still proxies normally', async () => {
+    const r = await get('/pieces');
+    expect(r.status).toBe(200);
+  });
+});
