@@ -84,6 +84,17 @@ describe('CachingTokenSigner', () => {
     expect(cached.verifyAccess(forged)).toMatchObject({ state: 'invalid' });
     expect(counting.accessChecks).toBe(3);
     expect(cached.size).toBe(1);
+    // The forged copy shares the genuine token's signature, hence its cache key: the genuine entry stays a hit.
+    expect(cached.verifyAccess(good)).toMatchObject({ state: 'valid', claims: { roles: ['admin'] } });
+    expect(counting.accessChecks).toBe(3);
+  });
+
+  it('a value shorter than a cache key goes to the real signer every time', () => {
+    const { counting, cached } = setup();
+    expect(cached.verifyAccess('a.b.c')).toMatchObject({ state: 'invalid' });
+    expect(cached.verifyAccess('a.b.c')).toMatchObject({ state: 'invalid' });
+    expect(counting.accessChecks).toBe(2);
+    expect(cached.size).toBe(0);
   });
 
   it('keeps an entry only until the token exp; inside the skew leeway the real signer decides', () => {
