@@ -8,7 +8,10 @@ export interface ClientAddress {
   host: string;
 }
 
-const first = (value: string): string => (value.split(',', 1)[0] as string).trim();
+const first = (value: string): string => {
+  const comma = value.indexOf(',');
+  return (comma < 0 ? value : value.slice(0, comma)).trim();
+};
 const header = (req: IncomingMessage, name: string): string => {
   const v = req.headers[name];
   return Array.isArray(v) ? v.join(',') : (v ?? '');

@@ -41,8 +41,8 @@ export interface StripSettings {
   stripHeaders: ReadonlySet<string>;
 }
 
-/** The request headers the upstream receives: SPEC §5's removals, then tokengate's own (`add`). */
-export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, options: StripSettings, add: Record<string, string>): Record<string, string | string[]> {
+/** The request headers the upstream receives: SPEC §5's removals, then tokengate's own (`add`), if given. */
+export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, options: StripSettings, add?: Record<string, string>): Record<string, string | string[]> {
   const listed = connectionListed(incoming.connection);
   const out: Record<string, string | string[]> = {};
   for (const name in incoming) {
@@ -62,16 +62,26 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, options: S
     }
     out[name] = value;
   }
-  Object.assign(out, add);
+  if (add) Object.assign(out, add);
   return out;
 }
 
-function stripCookies(header: string, ...names: string[]): string {
-  return header
-    .split(';')
-    .map((c) => c.trim())
-    .filter((c) => c && !names.includes(c.slice(0, c.indexOf('=') < 0 ? c.length : c.indexOf('=')).trim()))
-    .join('; ');
+/** The `Cookie` header without the two named cookies, each kept pair trimmed, joined by `; ` ('' when none is left). */
+function stripCookies(header: string, access: string, refresh: string): string {
+  let out = '';
+  let start = 0;
+  while (start < header.length) {
+    let end = header.indexOf(';', start);
+    if (end < 0) end = header.length;
+    const pair = header.slice(start, end).trim();
+    if (pair) {
+      const eq = pair.indexOf('=');
+      const name = (eq < 0 ? pair : pair.slice(0, eq)).trim();
+      if (name !== access && name !== refresh) out = out ? `${out}; ${pair}` : pair;
+    }
+    start = end + 1;
+  }
+  return out;
 }
 
 /** The upstream's response headers the client receives: hop-by-hop ones dropped. */

@@ -36,14 +36,14 @@ export interface Exchange {
 
 /** The request headers the upstream receives for an exchange: SPEC §5's removals, then tokengate's own. */
 export function exchangeRequestHeaders(ex: Omit<Exchange, 'res' | 'ours' | 'match'>, settings: StripSettings, extra?: Record<string, string>): Record<string, string | string[]> {
-  return upstreamRequestHeaders(ex.req.headers, settings, {
-    'x-request-id': ex.requestId,
-    'x-forwarded-for': ex.client.ip,
-    'x-forwarded-proto': ex.client.protocol,
-    'x-forwarded-host': ex.client.host,
-    ...(ex.identity ? identityHeaders(ex.identity) : {}),
-    ...extra,
-  });
+  const out = upstreamRequestHeaders(ex.req.headers, settings);
+  out['x-request-id'] = ex.requestId;
+  out['x-forwarded-for'] = ex.client.ip;
+  out['x-forwarded-proto'] = ex.client.protocol;
+  out['x-forwarded-host'] = ex.client.host;
+  if (ex.identity) Object.assign(out, identityHeaders(ex.identity));
+  if (extra) Object.assign(out, extra);
+  return out;
 }
 
 /**
@@ -154,12 +154,12 @@ class Relay implements Dispatcher.DispatchHandler {
 
 /** The upstream's headers with tokengate's laid over them: ours replace theirs, `Set-Cookie` lines add up (ours first). */
 export function withOurs(theirs: OutgoingHttpHeaders, ours: readonly [string, string][]): OutgoingHttpHeaders {
-  const cookies: string[] = [];
+  let cookies: string[] | null = null;
   for (const [name, value] of ours) {
-    if (name === 'set-cookie') cookies.push(value);
+    if (name === 'set-cookie') (cookies ??= []).push(value);
     else theirs[name] = value;
   }
-  if (cookies.length > 0) {
+  if (cookies) {
     const upstreamCookies = theirs['set-cookie'];
     theirs['set-cookie'] = upstreamCookies === undefined ? cookies : cookies.concat(upstreamCookies as string | string[]);
   }

@@ -27,7 +27,8 @@ export function httpProxy(deps: HttpProxyDeps): (facts: RequestFacts, res: Serve
     const done = (status: number) =>
       recordRequest(logger, metrics, { group: 'proxy', hot: true, requestId: facts.requestId, method: facts.method, path: facts.canonical?.path ?? '-', status, ms: performance.now() - started });
     const answer = (a: Admitted): void => {
-      const ours: [string, string][] = [['x-request-id', facts.requestId], ...reissueHeaders(a.reissue, deps.cookies)];
+      const reissued = reissueHeaders(a.reissue, deps.cookies);
+      const ours: [string, string][] = reissued.length === 0 ? [['x-request-id', facts.requestId]] : [['x-request-id', facts.requestId], ...reissued];
       if (a.kind === 'redirect') return done(sendAnswer(res, redirectAnswer(a.location, facts.requestId, [...security, ...ours.slice(1)])));
       if (a.kind === 'refuse') return done(sendAnswer(res, refusalAnswer(a.error, facts.requestId, [...security, ...ours.slice(1)])));
       forward({ req: facts.req, res, requestId: facts.requestId, client: facts.client, match: a.match, identity: a.identity, ours }, deps, (status, error) => {

@@ -80,12 +80,21 @@ export function loadRoutesFile(path: string): Route[] {
 /** Longest whole-segment prefix first; `defaultUpstream` answers what no route matches. */
 export class RouteTable {
   private readonly routes: Route[];
+  /** Per route, what matching needs and never changes: `key/`, the upstream's base path, the segments to strip. */
+  private readonly compiled: { route: Route; key: string; under: string; base: string; strip: number }[];
 
   constructor(routes: Route[], defaultUpstream: URL | null) {
     this.routes = [...routes].sort((a, b) => b.key.length - a.key.length);
     if (defaultUpstream && !this.routes.some((r) => r.prefix === '/')) {
       this.routes.push({ prefix: '/', key: '/', upstream: defaultUpstream, public: false, stripPrefix: false, roles: null });
     }
+    this.compiled = this.routes.map((route) => ({
+      route,
+      key: route.key,
+      under: `${route.key}/`,
+      base: route.upstream.pathname.replace(/\/+$/, ''),
+      strip: route.stripPrefix && route.key !== '/' ? route.key.split('/').length - 1 : 0,
+    }));
   }
 
   get size(): number {
@@ -95,13 +104,10 @@ export class RouteTable {
   /** The route for a canonical path (matched by its key), or null. */
   match(canonical: CanonicalPath): RouteMatch | null {
     const { key } = canonical;
-    for (const route of this.routes) {
-      const p = route.key;
-      const hit = p === '/' || key === p || key.startsWith(`${p}/`);
-      if (!hit) continue;
-      const rest = route.stripPrefix && p !== '/' ? stripSegments(canonical.path, p.split('/').length - 1) : canonical.path;
-      const base = route.upstream.pathname.replace(/\/+$/, '');
-      return { route, upstreamPath: `${base}${rest}${canonical.search}` };
+    for (const c of this.compiled) {
+      if (!(c.key === '/' || key === c.key || key.startsWith(c.under))) continue;
+      const rest = c.strip > 0 ? stripSegments(canonical.path, c.strip) : canonical.path;
+      return { route: c.route, upstreamPath: c.base + rest + canonical.search };
     }
     return null;
   }

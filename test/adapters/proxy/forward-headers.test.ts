@@ -1,0 +1,48 @@
+import { clientResponseHeaders, upstreamRequestHeaders, type StripSettings } from '../../../src/adapters/proxy/forward-headers';
+
+/** SPEC §5's removals from what the upstream receives, and the hop-by-hop filter on what the client gets. */
+
+const SETTINGS: StripSettings = { forwardTokens: false, accessCookie: 'access_token', refreshCookie: 'refresh_token', stripHeaders: new Set(['x-forwarded-user']) };
+
+describe('upstreamRequestHeaders', () => {
+  it.each([
+    ['only the two token cookies', 'access_token=a.b.c; refresh_token=d.e.f', undefined],
+    ['others kept in order, each trimmed', ' theme=dark ;access_token=a.b.c;  lang=en ; refresh_token=x', 'theme=dark; lang=en'],
+    ['empty pairs dropped', ';;theme=dark;; ;', 'theme=dark'],
+    ['a pair without "=" is kept', 'flag; access_token=t', 'flag'],
+    ['a value holding "=" is kept whole', 'q=a=b; refresh_token=r', 'q=a=b'],
+    ['a name only containing ours is kept', 'my_access_token=1; access_token_x=2', 'my_access_token=1; access_token_x=2'],
+    ['spaces around the name still match ours', '  access_token  =v; keep=1', 'keep=1'],
+  ])('Cookie, %s', (_, cookie, expected) => {
+    const out = upstreamRequestHeaders({ cookie, accept: '*/*' }, SETTINGS);
+    expect(out.cookie).toBe(expected);
+    expect(out.accept).toBe('*/*');
+  });
+
+  it('drops hop-by-hop, Connection-listed, gateway-owned and STRIP_HEADERS names (any spelling with _), a Bearer, X-Refresh-Token', () => {
+    const out = upstreamRequestHeaders(
+      {
+        host: 'gw', connection: 'keep-alive, x-secret', 'keep-alive': 'timeout=5', 'x-secret': '1', te: 'trailers', 'x-user-id': 'spoof',
+        x_user_roles: 'admin', 'x-forwarded-user': 'mallory', authorization: 'Bearer t', 'x-refresh-token': 'r', 'x-app': 'kept',
+      },
+      SETTINGS,
+      { 'x-request-id': 'rid' },
+    );
+    expect(out).toEqual({ 'x-app': 'kept', 'x-request-id': 'rid' });
+  });
+
+  it('keeps another Authorization scheme, and every token with FORWARD_TOKENS', () => {
+    expect(upstreamRequestHeaders({ authorization: 'Basic dTpw' }, SETTINGS).authorization).toBe('Basic dTpw');
+    const all = upstreamRequestHeaders({ authorization: 'Bearer t', cookie: 'access_token=a', 'x-refresh-token': 'r' }, { ...SETTINGS, forwardTokens: true });
+    expect(all).toEqual({ authorization: 'Bearer t', cookie: 'access_token=a', 'x-refresh-token': 'r' });
+  });
+});
+
+describe('clientResponseHeaders', () => {
+  it('drops hop-by-hop and Connection-listed names, keeps the rest', () => {
+    expect(clientResponseHeaders({ connection: 'close, x-hop', 'x-hop': '1', 'transfer-encoding': 'chunked', 'content-type': 'text/plain', 'set-cookie': ['a=1', 'b=2'], gone: undefined })).toEqual({
+      'content-type': 'text/plain',
+      'set-cookie': ['a=1', 'b=2'],
+    });
+  });
+});
