@@ -1,4 +1,5 @@
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import { util } from 'undici';
 import { IDENTITY_HEADERS } from '../http/identity-headers';
 
 /** RFC 9110 §7.6.1 hop-by-hop fields, plus the legacy ones proxies still see. */
@@ -15,6 +16,7 @@ const GATEWAY_OWNED = new Set<string>([
 ]);
 
 const NONE: ReadonlySet<string> = new Set();
+const { headerNameToString } = util;
 /** The few `Connection` values seen again and again (`keep-alive`, `close`), parsed once. */
 const listedCache = new Map<string, ReadonlySet<string>>();
 
@@ -84,14 +86,42 @@ function stripCookies(header: string, access: string, refresh: string): string {
   return out;
 }
 
-/** The upstream's response headers the client receives: hop-by-hop ones dropped. */
-export function clientResponseHeaders(upstream: Record<string, string | string[] | undefined>): OutgoingHttpHeaders {
-  const listed = connectionListed(upstream.connection);
-  const out: OutgoingHttpHeaders = {};
-  for (const name in upstream) {
-    const value = upstream[name];
-    if (value === undefined || HOP_BY_HOP.has(name) || listed.has(name)) continue;
-    out[name] = value;
+/** A header line as undici (`Buffer`) or Node (`string`) hands it over. */
+type RawField = string | Buffer;
+
+const text = (field: RawField): string => (typeof field === 'string' ? field : field.toString('latin1'));
+
+/**
+ * The upstream's response header lines the client receives, as the flat `[name, value, …]`
+ * list `writeHead` takes and `rawHeaders` holds: tokengate's own (`ours`) first, then the
+ * upstream's without hop-by-hop fields, the names its `Connection` lists, and the names ours
+ * replace; `Set-Cookie` lines add up, ours first. Names come out in lower case.
+ */
+export function relayedResponseHeaders(raw: readonly RawField[], ours: readonly (readonly [string, string])[]): string[] {
+  const out: string[] = [];
+  for (const [name, value] of ours) out.push(name, value);
+  let listed: ReadonlySet<string> = NONE;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = headerNameToString(raw[i]!);
+    if (name === 'connection') {
+      listed = connectionListed(text(raw[i + 1]!));
+      continue;
+    }
+    if (HOP_BY_HOP.has(name) || replacedByOurs(name, ours)) continue;
+    out.push(name, text(raw[i + 1]!));
   }
-  return out;
+  return listed === NONE ? out : withoutListed(out, listed, ours.length * 2);
+}
+
+function replacedByOurs(name: string, ours: readonly (readonly [string, string])[]): boolean {
+  if (name === 'set-cookie') return false;
+  for (const [own] of ours) if (own === name) return true;
+  return false;
+}
+
+/** `out` without the upstream's lines (from `from` on) that its `Connection` header named. */
+function withoutListed(out: string[], listed: ReadonlySet<string>, from: number): string[] {
+  const kept = out.slice(0, from);
+  for (let i = from; i < out.length; i += 2) if (!listed.has(out[i]!)) kept.push(out[i]!, out[i + 1]!);
+  return kept;
 }

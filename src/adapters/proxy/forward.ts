@@ -1,11 +1,11 @@
-import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { Identity } from '../../application/authenticate-request';
 import type { ClientAddress } from '../http/client-address';
 import { identityHeaders } from '../http/identity-headers';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
-import { clientResponseHeaders, upstreamRequestHeaders, type StripSettings } from './forward-headers';
+import { relayedResponseHeaders, upstreamRequestHeaders, type StripSettings } from './forward-headers';
 import type { RouteMatch } from './route-table';
 import { upstreamError } from './upstream-errors';
 import { DomainError } from '../../domain/errors';
@@ -72,16 +72,26 @@ export function forward(ex: Exchange, deps: ProxyDeps, done: (status: number, er
   );
 }
 
+const noop = (): void => {};
+
 /**
  * One upstream answer relayed to the client: status and headers in one `writeHead`, each
  * chunk written as it comes (undici paused while the client's socket is full), the end or
  * a failure passed on, and the upstream request aborted when the client goes away.
+ *
+ * It implements undici 7's raw handler interface (`onConnect`, `onHeaders`, `onData`,
+ * `onComplete`, `onError`), the one its clients call internally: the newer `onResponse*`
+ * interface is an adapter over it that parses every header line into an object first
+ * (docs/performance.md, "The relay").
  */
 class Relay implements Dispatcher.DispatchHandler {
   private readonly started = performance.now();
   /** The upstream's status once its headers were relayed; 0 before. */
   private status = 0;
   private finished = false;
+  private abort: ((reason?: Error) => void) | null = null;
+  /** Undici's, to carry on once the client's socket has drained. */
+  private resume: () => void = noop;
 
   constructor(
     private readonly ex: Exchange,
@@ -89,49 +99,51 @@ class Relay implements Dispatcher.DispatchHandler {
     private readonly done: (status: number, error?: DomainError) => void,
   ) {}
 
-  /** Undici takes a handler for its current interface by this method's presence. */
-  onRequestStart(): void {}
+  onConnect(abort: (reason?: Error) => void): void {
+    this.abort = abort;
+  }
 
-  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
-    if (statusCode < 200) return; // 1xx informational answers are not relayed
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    if (statusCode < 200) return true; // 1xx informational answers are not relayed
     const { ex, deps } = this;
     const { res } = ex;
     deps.metrics.upstreamAnswered(ex.match.route.prefix, statusCode, (performance.now() - this.started) / 1000);
     try {
-      res.writeHead(statusCode, withOurs(clientResponseHeaders(headers), ex.ours));
+      res.writeHead(statusCode, relayedResponseHeaders(rawHeaders, ex.ours));
     } catch (e) {
       // A header value Node refuses to send: nothing was written, the client gets a 502.
       deps.logger.warn({ err: e, requestId: ex.requestId }, 'upstream answer not relayable');
       this.finish(0, new DomainError('bad_gateway', 'the upstream answer could not be relayed'));
-      controller.abort(new Error('the upstream answer could not be relayed'));
-      return;
+      this.abort?.(new Error('the upstream answer could not be relayed'));
+      return false;
     }
     this.status = statusCode;
+    this.resume = resume;
     // A ServerResponse emits `close` once it is done, finished or not.
     res.once('close', () => {
       if (this.finished) return;
       deps.logger.debug({ requestId: ex.requestId }, 'proxied stream ended early');
       this.finish(statusCode);
-      controller.abort(new Error('the client went away'));
+      this.abort?.(new Error('the client went away'));
     });
+    return true;
   }
 
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.finished) return;
+  onData(chunk: Buffer): boolean {
+    if (this.finished) return true;
     const { res } = this.ex;
-    if (!res.write(chunk)) {
-      controller.pause();
-      res.once('drain', () => controller.resume());
-    }
+    if (res.write(chunk)) return true;
+    res.once('drain', this.resume);
+    return false;
   }
 
-  onResponseEnd(): void {
+  onComplete(): void {
     if (this.finished) return;
     this.ex.res.end();
     this.finish(this.status);
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+  onError(err: Error): void {
     if (this.finished) return;
     const { ex, deps } = this;
     if (this.status !== 0) {
@@ -150,18 +162,4 @@ class Relay implements Dispatcher.DispatchHandler {
     this.finished = true;
     this.done(status, error);
   }
-}
-
-/** The upstream's headers with tokengate's laid over them: ours replace theirs, `Set-Cookie` lines add up (ours first). */
-export function withOurs(theirs: OutgoingHttpHeaders, ours: readonly [string, string][]): OutgoingHttpHeaders {
-  let cookies: string[] | null = null;
-  for (const [name, value] of ours) {
-    if (name === 'set-cookie') (cookies ??= []).push(value);
-    else theirs[name] = value;
-  }
-  if (cookies) {
-    const upstreamCookies = theirs['set-cookie'];
-    theirs['set-cookie'] = upstreamCookies === undefined ? cookies : cookies.concat(upstreamCookies as string | string[]);
-  }
-  return theirs;
 }

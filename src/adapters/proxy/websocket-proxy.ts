@@ -10,7 +10,7 @@ import type { RequestFacts } from '../admission/request-facts';
 import type { TokenCookies } from '../http/cookies';
 import { recordRequest } from '../http/request-log';
 import { exchangeRequestHeaders, type ProxyDeps } from './forward';
-import { clientResponseHeaders } from './forward-headers';
+import { relayedResponseHeaders } from './forward-headers';
 import { writeRawResponse } from './raw-response';
 import type { SocketRegistry } from './socket-registry';
 import { upstreamError } from './upstream-errors';
@@ -75,9 +75,7 @@ export function websocketUpgradeHandler(deps: WebSocketProxyDeps) {
       // The upstream declined the upgrade: its answer is relayed as it streams, then the connection closes.
       const status = res.statusCode ?? 502;
       answered(status);
-      const theirs = Object.entries(clientResponseHeaders(res.headers)).flatMap(([n, v]) => (Array.isArray(v) ? v.map((x): [string, string] => [n, x]) : [[n, String(v)] as [string, string]]));
-      const mine = new Set(ours.map(([n]) => n).filter((n) => n !== 'set-cookie'));
-      const head = [['x-request-id', facts.requestId] as [string, string], ...ours, ...theirs.filter(([n]) => n !== 'x-request-id' && !mine.has(n))];
+      const head = pairsOf(relayedResponseHeaders(res.rawHeaders, [['x-request-id', facts.requestId], ...ours]));
       writeRawResponse(socket, status, [...head, ['connection', 'close']], '', { streamed: true });
       res.pipe(socket);
       res.once('error', () => socket.destroy());

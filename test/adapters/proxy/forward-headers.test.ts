@@ -1,4 +1,4 @@
-import { clientResponseHeaders, upstreamRequestHeaders, type StripSettings } from '../../../src/adapters/proxy/forward-headers';
+import { relayedResponseHeaders, upstreamRequestHeaders, type StripSettings } from '../../../src/adapters/proxy/forward-headers';
 
 /** SPEC §5's removals from what the upstream receives, and the hop-by-hop filter on what the client gets. */
 
@@ -38,11 +38,23 @@ describe('upstreamRequestHeaders', () => {
   });
 });
 
-describe('clientResponseHeaders', () => {
-  it('drops hop-by-hop and Connection-listed names, keeps the rest', () => {
-    expect(clientResponseHeaders({ connection: 'close, x-hop', 'x-hop': '1', 'transfer-encoding': 'chunked', 'content-type': 'text/plain', 'set-cookie': ['a=1', 'b=2'], gone: undefined })).toEqual({
-      'content-type': 'text/plain',
-      'set-cookie': ['a=1', 'b=2'],
-    });
+describe('relayedResponseHeaders', () => {
+  const raw = (...lines: string[]): Buffer[] => lines.map((l) => Buffer.from(l, 'latin1'));
+
+  it('drops hop-by-hop names and those Connection lists, wherever Connection comes, and lower-cases names', () => {
+    const upstream = raw('X-Hop', '1', 'Connection', 'close, X-Hop', 'Transfer-Encoding', 'chunked', 'Keep-Alive', 'timeout=5', 'Content-Type', 'text/plain', 'Set-Cookie', 'a=1', 'Set-Cookie', 'b=2');
+    expect(relayedResponseHeaders(upstream, [])).toEqual(['content-type', 'text/plain', 'set-cookie', 'a=1', 'set-cookie', 'b=2']);
+  });
+
+  it("puts ours first, lets ours replace the upstream's same names, and adds Set-Cookie lines", () => {
+    const upstream = raw('X-Request-Id', 'forged', 'Set-Cookie', 'theirs=1', 'ETag', '"v1"');
+    const ours: [string, string][] = [['x-request-id', 'rid'], ['set-cookie', 'access_token=t']];
+    expect(relayedResponseHeaders(upstream, ours)).toEqual(['x-request-id', 'rid', 'set-cookie', 'access_token=t', 'set-cookie', 'theirs=1', 'etag', '"v1"']);
+  });
+
+  it('keeps values byte for byte (latin1), from Buffers as from strings', () => {
+    const value = 'caf\u00e9; q="x"';
+    expect(relayedResponseHeaders(raw('X-Note', value), [])).toEqual(['x-note', value]);
+    expect(relayedResponseHeaders(['X-Note', value, 'Connection', 'x-note'], [])).toEqual([]);
   });
 });
