@@ -88,7 +88,10 @@ describe('npm pack', () => {
     expect(add.stdout).toMatch(/^added user alice \(\S+\) with roles admin$/m);
     const server = await serveUntilHealthy('npx', ['--no-install', 'tokengate', 'serve'], app, env);
     try {
-      const login = await fetch(`${server.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'alice', password: 'pw-alice-123' }) });
+      // A refused connection here once went unexplained (a port race?): the server's log says why.
+      const login = await fetch(`${server.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'alice', password: 'pw-alice-123' }) }).catch((e: unknown) => {
+        throw new Error(`login failed (${String(e)}); server log:\n${server.log()}`);
+      });
       expect(login.status).toBe(200);
     } finally {
       await server.stop();
