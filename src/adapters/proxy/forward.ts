@@ -82,7 +82,7 @@ const noop = (): void => {};
  * It implements undici 7's raw handler interface (`onConnect`, `onHeaders`, `onData`,
  * `onComplete`, `onError`), the one its clients call internally: the newer `onResponse*`
  * interface is an adapter over it that parses every header line into an object first
- * (docs/performance.md, "The relay").
+ * (docs/performance.md, "The fast path", item 7).
  */
 class Relay implements Dispatcher.DispatchHandler {
   private readonly started = performance.now();
