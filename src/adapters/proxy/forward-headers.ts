@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { util } from 'undici';
 import { IDENTITY_HEADERS } from '../http/identity-headers';
+import { bearerOf } from '../http/token-source';
 
 /** RFC 9110 §7.6.1 hop-by-hop fields, plus the legacy ones proxies still see. */
 const HOP_BY_HOP = new Set([
@@ -55,7 +56,7 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, options: S
     if (GATEWAY_OWNED.has(key) || options.stripHeaders.has(key)) continue;
     if (!options.forwardTokens) {
       if (key === 'x-refresh-token') continue;
-      if (name === 'authorization' && /^\s*bearer(\s|$)/i.test(String(value))) continue;
+      if (name === 'authorization' && typeof value === 'string' && bearerOf(value) !== null) continue;
       if (name === 'cookie') {
         const kept = stripCookies(String(value), options.accessCookie, options.refreshCookie);
         if (kept) out.cookie = kept;
