@@ -6,7 +6,11 @@ export interface TokenSigner {
   signAccess(claims: AccessClaims): string;
   /** A signed refresh JWT (`typ: rt+jwt`). Same claims give the same token for HS/RS. */
   signRefresh(claims: RefreshClaims): string;
-  /** Never throws: `expired` only for a good signature past `exp`; anything else wrong is `invalid`. */
+  /**
+   * Never throws: `expired` only for a good signature past `exp`; anything else wrong is
+   * `invalid`. A token that fails `hasTokenShape` (over 8 KB, or not three base64url
+   * parts) is `invalid` without any cryptographic work (SPEC §4): callers rely on this.
+   */
   verifyAccess(token: string): TokenCheck<AccessClaims>;
   /** Never throws; as {@link verifyAccess} for refresh tokens. */
   verifyRefresh(token: string): TokenCheck<RefreshClaims>;
