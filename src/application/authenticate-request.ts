@@ -145,11 +145,10 @@ export class AuthenticateRequest {
 const sharedIdentities = new WeakMap<AccessClaims, Identity>();
 
 function identityOf(c: AccessClaims): Identity {
+  const shared = sharedIdentities.get(c);
+  if (shared) return shared;
   if (!Object.isFrozen(c)) return { sub: c.sub, username: c.username, roles: [...c.roles], sid: c.sid, exp: c.exp, amr: [...(c.amr ?? AMR_PASSWORD)] };
-  let identity = sharedIdentities.get(c);
-  if (!identity) {
-    identity = Object.freeze({ sub: c.sub, username: c.username, roles: Object.freeze([...c.roles]), sid: c.sid, exp: c.exp, amr: Object.freeze([...(c.amr ?? AMR_PASSWORD)]) });
-    sharedIdentities.set(c, identity);
-  }
+  const identity = Object.freeze({ sub: c.sub, username: c.username, roles: Object.freeze([...c.roles]), sid: c.sid, exp: c.exp, amr: Object.freeze([...(c.amr ?? AMR_PASSWORD)]) });
+  sharedIdentities.set(c, identity);
   return identity;
 }

@@ -56,7 +56,9 @@ export function prefersMinimal(req: IncomingMessage): boolean {
  * (SPEC §4), or no body when the caller {@link prefersMinimal}.
  */
 export function verifyAnswer(identity: Identity, minimal = false): { headers: [string, string][]; body: string } {
-  const headers: [string, string][] = Object.entries(identityHeaders(identity));
+  const identityLines = identityHeaders(identity);
+  const headers: [string, string][] = [];
+  for (let i = 0; i + 1 < identityLines.length; i += 2) headers.push([identityLines[i]!, identityLines[i + 1]!]);
   headers.push(['cache-control', 'no-store']);
   if (minimal) {
     headers.push(['preference-applied', 'return=minimal']);

@@ -44,10 +44,14 @@ export interface StripSettings {
   stripHeaders: ReadonlySet<string>;
 }
 
-/** The request headers the upstream receives: SPEC §5's removals, then tokengate's own (`add`), if given. */
-export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, options: StripSettings, add?: Record<string, string>): Record<string, string | string[]> {
+/**
+ * The client's request headers the upstream receives, as the flat `[name, value, …]` list
+ * undici takes (no object to build and walk again): SPEC §5's removals. A repeated header
+ * Node kept as a list comes out as one line per value.
+ */
+export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, options: StripSettings): string[] {
   const listed = connectionListed(incoming.connection);
-  const out: Record<string, string | string[]> = {};
+  const out: string[] = [];
   for (const name in incoming) {
     const value = incoming[name];
     if (value === undefined || name === 'host' || name === 'expect') continue;
@@ -59,13 +63,25 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, options: S
       if (name === 'authorization' && typeof value === 'string' && bearerOf(value) !== null) continue;
       if (name === 'cookie') {
         const kept = stripCookies(String(value), options.accessCookie, options.refreshCookie);
-        if (kept) out.cookie = kept;
+        if (kept) out.push('cookie', kept);
         continue;
       }
     }
-    out[name] = value;
+    if (typeof value === 'string') out.push(name, value);
+    else for (const each of value) out.push(name, each);
   }
-  if (add) Object.assign(out, add);
+  return out;
+}
+
+/** A flat `[name, value, …]` list as the header object Node's `http.request` takes; repeated names become lists. */
+export function headerObject(flat: readonly string[]): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const name = flat[i]!;
+    const value = flat[i + 1]!;
+    const seen = out[name];
+    out[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+  }
   return out;
 }
 

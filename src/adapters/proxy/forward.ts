@@ -34,15 +34,17 @@ export interface Exchange {
   ours: readonly [string, string][];
 }
 
-/** The request headers the upstream receives for an exchange: SPEC §5's removals, then tokengate's own. */
-export function exchangeRequestHeaders(ex: Omit<Exchange, 'res' | 'ours' | 'match'>, settings: StripSettings, extra?: Record<string, string>): Record<string, string | string[]> {
+/**
+ * The request headers the upstream receives for an exchange, as undici's flat `[name, value, …]`
+ * list: SPEC §5's removals, then tokengate's own, each once.
+ */
+export function exchangeRequestHeaders(ex: Omit<Exchange, 'res' | 'ours' | 'match'>, settings: StripSettings): string[] {
   const out = upstreamRequestHeaders(ex.req.headers, settings);
-  out['x-request-id'] = ex.requestId;
-  out['x-forwarded-for'] = ex.client.ip;
-  out['x-forwarded-proto'] = ex.client.protocol;
-  out['x-forwarded-host'] = ex.client.host;
-  if (ex.identity) Object.assign(out, identityHeaders(ex.identity));
-  if (extra) Object.assign(out, extra);
+  out.push('x-request-id', ex.requestId, 'x-forwarded-for', ex.client.ip, 'x-forwarded-proto', ex.client.protocol, 'x-forwarded-host', ex.client.host);
+  if (ex.identity) {
+    const identity = identityHeaders(ex.identity);
+    for (let i = 0; i < identity.length; i++) out.push(identity[i]!);
+  }
   return out;
 }
 

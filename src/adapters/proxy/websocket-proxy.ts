@@ -10,7 +10,7 @@ import type { RequestFacts } from '../admission/request-facts';
 import type { TokenCookies } from '../http/cookies';
 import { recordRequest } from '../http/request-log';
 import { exchangeRequestHeaders, type ProxyDeps } from './forward';
-import { relayedResponseHeaders } from './forward-headers';
+import { headerObject, relayedResponseHeaders } from './forward-headers';
 import { writeRawResponse } from './raw-response';
 import type { SocketRegistry } from './socket-registry';
 import { upstreamError } from './upstream-errors';
@@ -50,7 +50,7 @@ export function websocketUpgradeHandler(deps: WebSocketProxyDeps) {
   const tunnel = (a: Admitted & { kind: 'forward' }, socket: Duplex, head: Buffer, done: (status: number) => void): void => {
     const { facts, match } = a;
     const ours = reissueHeaders(a.reissue, deps.cookies);
-    const headers = exchangeRequestHeaders({ req: facts.req, requestId: facts.requestId, client: facts.client, identity: a.identity }, settings, { connection: 'Upgrade', upgrade: 'websocket' });
+    const headers = headerObject([...exchangeRequestHeaders({ req: facts.req, requestId: facts.requestId, client: facts.client, identity: a.identity }, settings), 'connection', 'Upgrade', 'upgrade', 'websocket']);
     // The origin comes only from the route; the client's path is only ever a path (SPEC §5).
     const upstream = match.route.upstream;
     const started = performance.now();
