@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Instructions per proxied request, counted by valgrind's callgrind: tokengate against the bare
+# proxy baseline (bench/servers/bare-proxy.ts, built as ../shared/anchors/peers/bare-undici.js is).
+# Unlike req/s on a shared 2-core machine, the count repeats to within about 1 % from run to
+# run, so it can tell apart changes worth a fraction of a microsecond (docs/performance.md,
+# "Instructions per request"). Usage: npm run bench:instructions
+#   REQUESTS (default 10000) are counted after WARMUP (default 20000) uncounted ones, on the
+#   main thread only (V8's compiler and GC helper threads vary more). PERF_MAP=1 adds
+#   --perf-basic-prof so JIT code can be named; the counts are kept in $OUT (printed).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+command -v valgrind >/dev/null || { echo "bench:instructions needs valgrind (apt-get install valgrind)"; exit 2; }
+[ -f dist/src/main.js ] && [ -f dist/bench/servers/bare-proxy.js ] || { echo "build first: npm run build && tsc -p bench/tsconfig.json"; exit 2; }
+REQUESTS="${REQUESTS:-10000}" WARMUP="${WARMUP:-20000}"
+OUT="$(mktemp -d -t tokengate-instructions.XXXXXX)"
+BASE=$((6200 + RANDOM % 500))
+UPSTREAM="http://127.0.0.1:$BASE"
+SECRET="$(node -e "process.stdout.write(require('crypto').randomBytes(32).toString('base64url'))")"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+wait_for() { for _ in $(seq 1 600); do curl -s -o /dev/null "$1" && return 0; sleep 0.2; done; echo "no answer from $1"; exit 1; }
+load() { node_modules/.bin/autocannon -c 10 -a "$1" -H "authorization: Bearer $2" "$3" >/dev/null 2>&1; }
+
+# Counts one server: $1 label, $2 port, $3 token, then the command. Prints instructions per request.
+count() {
+  local label=$1 port=$2 token=$3; shift 3
+  local flags=()
+  [ "${PERF_MAP:-0}" = 1 ] && flags=(--perf-basic-prof --logfile=/dev/null)
+  valgrind --tool=callgrind --instr-atstart=no --separate-threads=yes --smc-check=all-non-file \
+    --callgrind-out-file="$OUT/$label.out" node "${flags[@]}" "$@" >"$OUT/$label.log" 2>&1 &
+  local pid=$!
+  trap "kill $pid 2>/dev/null || true" EXIT
+  wait_for "http://127.0.0.1:$port/healthz"
+  [ -n "$token" ] || token=$(login "$port")
+  load "$WARMUP" "$token" "http://127.0.0.1:$port/api/items"
+  callgrind_control -i on "$pid" >/dev/null 2>&1
+  load "$REQUESTS" "$token" "http://127.0.0.1:$port/api/items"
+  callgrind_control -i off "$pid" >/dev/null 2>&1
+  callgrind_control -d "$pid" >/dev/null 2>&1
+  [ "${PERF_MAP:-0}" = 1 ] && cp "/tmp/perf-$pid.map" "$OUT/$label.perf.map" 2>/dev/null || true
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  local main
+  main=$(for f in "$OUT/$label".out*-01; do callgrind_annotate "$f" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}'; done | sort -n | tail -1)
+  echo $((main / REQUESTS))
+}
+
+login() {
+  curl -s -X POST -H 'content-type: application/json' -d '{"username":"bench","password":"bench-password-123456"}' \
+    "http://127.0.0.1:$1/auth/login" | node -e "process.stdout.write(JSON.parse(require('fs').readFileSync(0, 'utf8')).accessToken)"
+}
+
+PORT=$BASE node dist/bench/servers/upstream.js >/dev/null 2>&1 &
+pids+=($!)
+wait_for "$UPSTREAM/"
+
+bare=$(PORT=$((BASE + 1)) UPSTREAM_URL=$UPSTREAM count bare $((BASE + 1)) none dist/bench/servers/bare-proxy.js)
+
+export PORT=$((BASE + 2)) HOST=127.0.0.1 UPSTREAM_URL=$UPSTREAM JWT_SECRET=$SECRET NODE_ENV=production \
+  DATABASE_URL="sqlite:$OUT/bench.db" LOG_LEVEL=warn LOGIN_RATE_LIMIT=1000/15m MALLOC_MMAP_THRESHOLD_=131072
+echo bench-password-123456 | node dist/src/cli.js user add bench --password-stdin >/dev/null
+tg=$(count tokengate $PORT "" dist/src/main.js)
+
+echo "| server | instructions per proxied request (main thread) |"
+echo "|---|---:|"
+echo "| bare proxy | $bare |"
+echo "| tokengate | $tg |"
+node -e "console.log('bare/tokengate (instructions) = ' + ($bare / $tg).toFixed(3) + '   (callgrind files in $OUT)')"
