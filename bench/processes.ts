@@ -27,6 +27,8 @@ export interface StartOptions {
   readyStatus?: number;
   /** Preload the probe (event-loop delay, RSS). */
   probe?: string;
+  /** Node options before the script (tokengate: what `npm start` passes). */
+  nodeArgs?: readonly string[];
 }
 
 export function freePort(): Promise<number> {
@@ -113,7 +115,7 @@ export async function waitReady(url: string, child: ChildProcess, stderr: () => 
 
 export async function startServer(options: StartOptions): Promise<ServerProcess> {
   const port = await freePort();
-  const execArgv = options.probe ? ['--require', options.probe] : [];
+  const execArgv = [...(options.nodeArgs ?? []), ...(options.probe ? ['--require', options.probe] : [])];
   const child = spawn(process.execPath, [...execArgv, options.script], {
     env: { PATH: process.env.PATH ?? '', ...options.env, PORT: String(port), BENCH_PROBE: options.probe ? '1' : '0' },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
