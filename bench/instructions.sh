@@ -60,7 +60,8 @@ bare=$(PORT=$((BASE + 1)) UPSTREAM_URL=$UPSTREAM count bare $((BASE + 1)) none d
 export PORT=$((BASE + 2)) HOST=127.0.0.1 UPSTREAM_URL=$UPSTREAM JWT_SECRET=$SECRET NODE_ENV=production \
   DATABASE_URL="sqlite:$OUT/bench.db" LOG_LEVEL=warn LOGIN_RATE_LIMIT=1000/15m MALLOC_MMAP_THRESHOLD_=131072
 echo bench-password-123456 | node dist/src/cli.js user add bench --password-stdin >/dev/null
-tg=$(count tokengate $PORT "" dist/src/main.js)
+# The Node options npm start passes (docs/performance.md, "The two speeds: V8's memory reducer").
+tg=$(count tokengate $PORT "" --no-memory-reducer dist/src/main.js)
 
 echo "| server | instructions per proxied request (main thread) |"
 echo "|---|---:|"
