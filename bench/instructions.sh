@@ -7,6 +7,8 @@
 #   REQUESTS (default 10000) are counted after WARMUP (default 20000) uncounted ones, on the
 #   main thread only (V8's compiler and GC helper threads vary more). PERF_MAP=1 adds
 #   --perf-basic-prof so JIT code can be named; the counts are kept in $OUT (printed).
+#   MODE=cookie counts tokengate twice instead, with the access token as a Bearer header and
+#   with both tokens as cookies (decision-table case 4), and prints cookie ÷ bearer.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 command -v valgrind >/dev/null || { echo "bench:instructions needs valgrind (apt-get install valgrind)"; exit 2; }
@@ -21,11 +23,14 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
 wait_for() { for _ in $(seq 1 600); do curl -s -o /dev/null "$1" && return 0; sleep 0.2; done; echo "no answer from $1"; exit 1; }
-load() { node_modules/.bin/autocannon -c 10 -a "$1" -H "authorization: Bearer $2" "$3" >/dev/null 2>&1; }
+MODE="${MODE:-bare}"
+[ "$MODE" = bare ] || [ "$MODE" = cookie ] || { echo "MODE is bare (default) or cookie"; exit 2; }
+load() { node_modules/.bin/autocannon -c 10 -a "$1" -H "$2" "$3" >/dev/null 2>&1; }
 
-# Counts one server: $1 label, $2 port, $3 token, then the command. Prints instructions per request.
+# Counts one server: $1 label, $2 port, $3 request header (login: bearer, cookie: both tokens as
+# cookies; both need a login first), then the command. Prints instructions per request.
 count() {
-  local label=$1 port=$2 token=$3; shift 3
+  local label=$1 port=$2 header=$3; shift 3
   local flags=()
   [ "${PERF_MAP:-0}" = 1 ] && flags=(--perf-basic-prof --logfile=/dev/null)
   valgrind --tool=callgrind --instr-atstart=no --separate-threads=yes --smc-check=all-non-file \
@@ -33,10 +38,13 @@ count() {
   local pid=$!
   trap "kill $pid 2>/dev/null || true" EXIT
   wait_for "http://127.0.0.1:$port/healthz"
-  [ -n "$token" ] || token=$(login "$port")
-  load "$WARMUP" "$token" "http://127.0.0.1:$port/api/items"
+  case "$header" in
+    login) header="authorization: Bearer $(login "$port" accessToken)" ;;
+    cookie) header="cookie: $(login "$port" 'access_token=${accessToken}; refresh_token=${refreshToken}')" ;;
+  esac
+  load "$WARMUP" "$header" "http://127.0.0.1:$port/api/items"
   callgrind_control -i on "$pid" >/dev/null 2>&1
-  load "$REQUESTS" "$token" "http://127.0.0.1:$port/api/items"
+  load "$REQUESTS" "$header" "http://127.0.0.1:$port/api/items"
   callgrind_control -i off "$pid" >/dev/null 2>&1
   callgrind_control -d "$pid" >/dev/null 2>&1
   [ "${PERF_MAP:-0}" = 1 ] && cp "/tmp/perf-$pid.map" "$OUT/$label.perf.map" 2>/dev/null || true
@@ -46,22 +54,35 @@ count() {
   echo $((main / REQUESTS))
 }
 
+# Logs in at port $1 and prints $2 filled from the token response: a field name, or a template
+# of ${field} references.
 login() {
   curl -s -X POST -H 'content-type: application/json' -d '{"username":"bench","password":"bench-password-123456"}' \
-    "http://127.0.0.1:$1/auth/login" | node -e "process.stdout.write(JSON.parse(require('fs').readFileSync(0, 'utf8')).accessToken)"
+    "http://127.0.0.1:$1/auth/login" | FORMAT="$2" node -e "
+      const t = JSON.parse(require('fs').readFileSync(0, 'utf8')), f = process.env.FORMAT;
+      process.stdout.write(f.includes('\${') ? f.replace(/\\$\\{(\\w+)\\}/g, (_, k) => t[k]) : t[f]);"
 }
 
 PORT=$BASE node dist/bench/servers/upstream.js >/dev/null 2>&1 &
 pids+=($!)
 wait_for "$UPSTREAM/"
 
-bare=$(PORT=$((BASE + 1)) UPSTREAM_URL=$UPSTREAM count bare $((BASE + 1)) none dist/bench/servers/bare-proxy.js)
+[ "$MODE" = bare ] && bare=$(PORT=$((BASE + 1)) UPSTREAM_URL=$UPSTREAM count bare $((BASE + 1)) "authorization: Bearer none" dist/bench/servers/bare-proxy.js)
 
 export PORT=$((BASE + 2)) HOST=127.0.0.1 UPSTREAM_URL=$UPSTREAM JWT_SECRET=$SECRET NODE_ENV=production \
   DATABASE_URL="sqlite:$OUT/bench.db" LOG_LEVEL=warn LOGIN_RATE_LIMIT=1000/15m MALLOC_MMAP_THRESHOLD_=131072
 echo bench-password-123456 | node dist/src/cli.js user add bench --password-stdin >/dev/null
 # The Node options npm start passes (docs/performance.md, "The two speeds: V8's memory reducer").
-tg=$(count tokengate $PORT "" --no-memory-reducer dist/src/main.js)
+tg=$(count tokengate $PORT login --no-memory-reducer dist/src/main.js)
+if [ "$MODE" = cookie ]; then
+  cookie=$(count tokengate-cookie $PORT cookie --no-memory-reducer dist/src/main.js)
+  echo "| tokengate, tokens in | instructions per proxied request (main thread) |"
+  echo "|---|---:|"
+  echo "| Authorization: Bearer | $tg |"
+  echo "| cookies (case 4) | $cookie |"
+  node -e "console.log('bearer/cookie (instructions) = ' + ($tg / $cookie).toFixed(3) + '   (callgrind files in $OUT)')"
+  exit 0
+fi
 
 echo "| server | instructions per proxied request (main thread) |"
 echo "|---|---:|"
