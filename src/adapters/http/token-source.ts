@@ -55,8 +55,14 @@ export function tokensFromRequest(
   const bearer = bearerToken(req);
   const headerRefresh = headerValue(req.headers['x-refresh-token']);
   const jar = req.headers.cookie;
-  const cookieAccess = bearer === null && jar ? cookieValue(jar, names.access) || null : null;
-  const cookieRefresh = headerRefresh === null && bodyRefresh === null && jar ? cookieValue(jar, names.refresh) || null : null;
+  let cookieAccess: string | null = null;
+  let cookieRefresh: string | null = null;
+  if (jar) {
+    const wantRefresh = headerRefresh === null && bodyRefresh === null;
+    const found = cookieValues(jar, bearer === null ? names.access : null, wantRefresh ? names.refresh : null);
+    cookieAccess = found[0] || null;
+    cookieRefresh = found[1] || null;
+  }
   return {
     accessToken: bearer ?? cookieAccess,
     refreshToken: headerRefresh ?? bodyRefresh ?? cookieRefresh,
@@ -65,29 +71,59 @@ export function tokensFromRequest(
   };
 }
 
-/**
- * The value of the first cookie called `name` in a `Cookie` header, read as the `cookie`
- * package's `parse` reads it (trimmed, `%XX` decoded when
- * valid), without building an object of every cookie: a request carries only two of ours.
- */
+/** The value of the first cookie called `name` in a `Cookie` header (see {@link cookieValues}). */
 export function cookieValue(header: string, name: string): string | undefined {
+  return cookieValues(header, name, null)[0];
+}
+
+/** Space and tab: what the `cookie` package trims around a cookie's name and value. */
+const isBlank = (c: number): boolean => c === 32 || c === 9;
+
+/**
+ * The values of the first cookies called `first` and `second` (null: not wanted) in a `Cookie`
+ * header, read as the `cookie` package's `parse` reads them (name and value trimmed of spaces
+ * and tabs, `%XX` decoded when valid, the first of a repeated name wins), in one pass and
+ * without building an object of every cookie: a request carries only two of ours, each a
+ * ~400-character token (docs/performance.md, "Cookie mode in instructions"). Names are
+ * cookie-name tokens, so they hold no `=`, `;`, space or tab.
+ */
+export function cookieValues(header: string, first: string | null, second: string | null): [string | undefined, string | undefined] {
+  let a: string | undefined;
+  let b: string | undefined;
+  const len = header.length;
   let start = 0;
-  while (start < header.length) {
+  while (start < len && ((a === undefined && first !== null) || (b === undefined && second !== null))) {
     let end = header.indexOf(';', start);
-    if (end < 0) end = header.length;
-    const eq = header.indexOf('=', start);
-    if (eq > start && eq < end && header.slice(start, eq).trim() === name) {
-      const value = header.slice(eq + 1, end).trim();
-      if (value.indexOf('%') < 0) return value;
-      try {
-        return decodeURIComponent(value);
-      } catch {
-        return value;
-      }
+    if (end < 0) end = len;
+    let i = start;
+    while (i < end && isBlank(header.charCodeAt(i))) i++;
+    if (a === undefined && first !== null && header.startsWith(first, i)) {
+      const value = valueAfterName(header, i + first.length, end);
+      if (value !== undefined) a = value;
+    }
+    if (b === undefined && second !== null && header.startsWith(second, i)) {
+      const value = valueAfterName(header, i + second.length, end);
+      if (value !== undefined) b = value;
     }
     start = end + 1;
   }
-  return undefined;
+  return [a, b];
+}
+
+/** The decoded value when `header[i..end)` is blanks, `=`, then the value; undefined when the name goes on. */
+function valueAfterName(header: string, i: number, end: number): string | undefined {
+  while (i < end && isBlank(header.charCodeAt(i))) i++;
+  if (i >= end || header.charCodeAt(i) !== 61 /* = */) return undefined;
+  let from = i + 1;
+  while (from < end && isBlank(header.charCodeAt(from))) from++;
+  while (end > from && isBlank(header.charCodeAt(end - 1))) end--;
+  const value = header.slice(from, end);
+  if (value.indexOf('%') < 0) return value;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
 
 /** An optional string field: null when absent, 400 when of another type. */
