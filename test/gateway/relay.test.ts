@@ -14,6 +14,10 @@ let s: UserSession;
 /** Resolves when the upstream's `/endless` response closes, with whether it had finished. */
 let endlessClosed: Promise<boolean>;
 let onEndlessClosed: (finished: boolean) => void;
+/** `/late` answers after this many ms; each of its responses reports here whether it had finished when it closed. */
+const LATE_MS = 300;
+let lateClosed: (finished: boolean) => void = () => {};
+let lateArrived: () => void = () => {};
 
 beforeAll(async () => {
   upstream = http.createServer((req, res) => {
@@ -43,6 +47,15 @@ beforeAll(async () => {
       });
       return;
     }
+    if (req.url === '/late') {
+      lateArrived();
+      const timer = setTimeout(() => res.writeHead(200, { 'content-type': 'text/plain' }).end('late answer'), LATE_MS);
+      res.on('close', () => {
+        clearTimeout(timer);
+        lateClosed(res.writableFinished);
+      });
+      return;
+    }
     res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
@@ -56,6 +69,13 @@ afterAll(async () => {
   await new Promise((resolve) => upstream.close(resolve));
   await gw.stop();
 });
+
+/** Sends GET `path` and destroys the request once `leave` resolves, before any answer. */
+function getAndLeave(path: string, leave: Promise<unknown>): void {
+  const req = http.get({ host: '127.0.0.1', port: gw.port, path, agent: false, headers: { authorization: `Bearer ${s.access}` } });
+  req.on('error', () => {}); // ECONNRESET or "socket hang up": the point of the exercise
+  void leave.then(() => req.destroy());
+}
 
 function get(path: string): Promise<{ status: number; informational: number[]; body: string }> {
   return new Promise((resolve, reject) => {
@@ -97,6 +117,29 @@ describe('relaying the upstream answer', () => {
     });
     const timeout = new Promise<'still streaming'>((resolve) => setTimeout(() => resolve('still streaming'), 3000).unref());
     await expect(Promise.race([endlessClosed, timeout])).resolves.toBe(false);
+  });
+
+  it('a client that leaves before the upstream answers: the upstream request is aborted, not left paused', async () => {
+    const arrived = new Promise<void>((resolve) => (lateArrived = resolve));
+    const closed = new Promise<boolean>((resolve) => (lateClosed = resolve));
+    getAndLeave('/late', arrived);
+    // Regression: the answer used to be written to the gone client, which never drains, so
+    // undici kept that upstream connection paused for good.
+    await expect(closed).resolves.toBe(false);
+  });
+
+  it('300 clients that leave before their answers do not use up the upstream connections (256): the next request is proxied', async () => {
+    let finished = 0;
+    let aborted = 0;
+    lateArrived = () => {};
+    lateClosed = (done) => (done ? finished++ : aborted++);
+    const leave = new Promise((resolve) => setTimeout(resolve, LATE_MS / 3));
+    for (let i = 0; i < 300; i++) getAndLeave('/late', leave);
+    await new Promise((resolve) => setTimeout(resolve, LATE_MS * 2));
+    const timeout = new Promise<'no answer'>((resolve) => setTimeout(() => resolve('no answer'), 5000).unref());
+    const answer = await Promise.race([get('/pieces'), timeout]);
+    expect(answer).toMatchObject({ status: 200, body: 'piece 0;piece 1;piece 2;piece 3;piece 4;' });
+    expect({ finished, aborted: aborted > 0 }).toEqual({ finished: 0, aborted: true });
   });
 
   it('afterwards the gateway still proxies normally', async () => {

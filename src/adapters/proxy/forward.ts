@@ -57,6 +57,8 @@ export function exchangeRequestHeaders(ex: Omit<Exchange, 'res' | 'ours' | 'matc
  */
 export function forward(ex: Exchange, deps: ProxyDeps, done: (status: number, error?: DomainError) => void): void {
   const { req, match } = ex;
+  // Gone while admission waited for storage: nothing to send the answer to.
+  if (ex.res.destroyed) return done(CLIENT_CLOSED_REQUEST);
   const hasBody = req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined;
   const { upstreamTimeoutMs } = deps.settings;
   // The origin comes only from the route; the client's path is only ever a path (SPEC §5).
@@ -76,10 +78,16 @@ export function forward(ex: Exchange, deps: ProxyDeps, done: (status: number, er
 
 const noop = (): void => {};
 
+/** Logged and counted for a request whose client left before the upstream's answer began (nginx's 499). */
+export const CLIENT_CLOSED_REQUEST = 499;
+
 /**
  * One upstream answer relayed to the client: status and headers in one `writeHead`, each
  * chunk written as it comes (undici paused while the client's socket is full), the end or
- * a failure passed on, and the upstream request aborted when the client goes away.
+ * a failure passed on, and the upstream request aborted when the client goes away, whether
+ * before the upstream's answer or during it: an answer written to a gone client never
+ * drains, and undici would keep that upstream connection paused for good, until every
+ * connection of the pool was (docs/performance.md, "A client that leaves").
  *
  * It implements undici 7's raw handler interface (`onConnect`, `onHeaders`, `onData`,
  * `onComplete`, `onError`), the one its clients call internally: the newer `onResponse*`
@@ -99,14 +107,25 @@ class Relay implements Dispatcher.DispatchHandler {
     private readonly ex: Exchange,
     private readonly deps: ProxyDeps,
     private readonly done: (status: number, error?: DomainError) => void,
-  ) {}
+  ) {
+    // A ServerResponse emits `close` once it is done, finished or not.
+    ex.res.once('close', this.clientClosed);
+  }
+
+  private readonly clientClosed = (): void => {
+    if (this.finished) return;
+    this.deps.logger.debug({ requestId: this.ex.requestId }, 'the client went away before the proxied answer ended');
+    this.finish(this.status === 0 ? CLIENT_CLOSED_REQUEST : this.status);
+    this.abort?.(new Error('the client went away'));
+  };
 
   onConnect(abort: (reason?: Error) => void): void {
+    if (this.finished) return abort(new Error('the client went away'));
     this.abort = abort;
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
-    if (statusCode < 200) return true; // 1xx informational answers are not relayed
+    if (this.finished || statusCode < 200) return true; // aborted already; 1xx answers are not relayed
     const { ex, deps } = this;
     const { res } = ex;
     deps.metrics.upstreamAnswered(ex.match.route.prefix, statusCode, (performance.now() - this.started) / 1000);
@@ -121,13 +140,6 @@ class Relay implements Dispatcher.DispatchHandler {
     }
     this.status = statusCode;
     this.resume = resume;
-    // A ServerResponse emits `close` once it is done, finished or not.
-    res.once('close', () => {
-      if (this.finished) return;
-      deps.logger.debug({ requestId: ex.requestId }, 'proxied stream ended early');
-      this.finish(statusCode);
-      this.abort?.(new Error('the client went away'));
-    });
     return true;
   }
 
