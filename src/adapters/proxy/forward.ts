@@ -87,7 +87,7 @@ export const CLIENT_CLOSED_REQUEST = 499;
  * a failure passed on, and the upstream request aborted when the client goes away, whether
  * before the upstream's answer or during it: an answer written to a gone client never
  * drains, and undici would keep that upstream connection paused for good, until every
- * connection of the pool was (docs/performance.md, "A client that leaves").
+ * connection of the pool was (docs/security.md §15).
  *
  * It implements undici 7's raw handler interface (`onConnect`, `onHeaders`, `onData`,
  * `onComplete`, `onError`), the one its clients call internally: the newer `onResponse*`
