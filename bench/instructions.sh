@@ -67,7 +67,7 @@ PORT=$BASE node dist/bench/servers/upstream.js >/dev/null 2>&1 &
 pids+=($!)
 wait_for "$UPSTREAM/"
 
-[ "$MODE" = bare ] && bare=$(PORT=$((BASE + 1)) UPSTREAM_URL=$UPSTREAM count bare $((BASE + 1)) "authorization: Bearer none" dist/bench/servers/bare-proxy.js)
+[ "$MODE" = bare ] && bare=$(PORT=$((BASE + 1)) UPSTREAM_URL=$UPSTREAM count bare $((BASE + 1)) "authorization: Bearer none" --no-memory-reducer dist/bench/servers/bare-proxy.js)
 
 export PORT=$((BASE + 2)) HOST=127.0.0.1 UPSTREAM_URL=$UPSTREAM JWT_SECRET=$SECRET NODE_ENV=production \
   DATABASE_URL="sqlite:$OUT/bench.db" LOG_LEVEL=warn LOGIN_RATE_LIMIT=1000/15m MALLOC_MMAP_THRESHOLD_=131072

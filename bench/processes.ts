@@ -27,9 +27,16 @@ export interface StartOptions {
   readyStatus?: number;
   /** Preload the probe (event-loop delay, RSS). */
   probe?: string;
-  /** Node options before the script (tokengate: what `npm start` passes). */
-  nodeArgs?: readonly string[];
 }
+
+/**
+ * The Node options every server of the bench runs with, tokengate and baselines alike: what
+ * `npm start` passes. Without `--no-memory-reducer`, a process that idles after starting and
+ * is then loaded stays slower for good (docs/performance.md, "The two speeds"), and the bench
+ * starts every server before loading any: a baseline in that state would flatter every ratio
+ * measured against it. Cluster workers inherit them.
+ */
+export const SERVER_NODE_ARGS: readonly string[] = ['--no-memory-reducer'];
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -115,7 +122,7 @@ export async function waitReady(url: string, child: ChildProcess, stderr: () => 
 
 export async function startServer(options: StartOptions): Promise<ServerProcess> {
   const port = await freePort();
-  const execArgv = [...(options.nodeArgs ?? []), ...(options.probe ? ['--require', options.probe] : [])];
+  const execArgv = [...SERVER_NODE_ARGS, ...(options.probe ? ['--require', options.probe] : [])];
   const child = spawn(process.execPath, [...execArgv, options.script], {
     env: { PATH: process.env.PATH ?? '', ...options.env, PORT: String(port), BENCH_PROBE: options.probe ? '1' : '0' },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],

@@ -44,9 +44,6 @@ export const NEEDS: Partial<Record<TargetId, TargetId>> = { 'nginx-tg': 'tg-sqli
 
 export const needsNginx = (t: TargetId): boolean => t.startsWith('nginx-');
 
-/** The Node options `npm start` and the Dockerfile give tokengate (docs/performance.md, "The two speeds"). */
-const TOKENGATE_NODE_ARGS = ['--no-memory-reducer'];
-
 /** Every token tokengate issues verifies at the peers: same secret, tokengate's issuer and audience. */
 const PEER_JWT = { JWT_SECRET: BENCH_SECRET, JWT_ISSUER: 'tokengate', JWT_AUDIENCE: 'tokengate' };
 
@@ -143,7 +140,7 @@ export async function startLab(s: BenchSettings, wanted: Set<TargetId>, tokengat
       };
       for (const [name, value] of Object.entries(tokengateEnv)) if (value === '') delete (env as Record<string, string>)[name];
       addUser(s, env);
-      await start(id, { name: id, script: dist(s, 'src/main.js'), env, readyPath: '/healthz', probe: extra.WORKERS ? undefined : probe, nodeArgs: TOKENGATE_NODE_ARGS });
+      await start(id, { name: id, script: dist(s, 'src/main.js'), env, readyPath: '/healthz', probe: extra.WORKERS ? undefined : probe });
     };
     await tokengate('tg-sqlite', null);
     await tokengate('tg-sqlite-nocache', null, { TOKEN_CACHE_SIZE: '0' });
