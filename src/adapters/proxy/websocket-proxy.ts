@@ -9,7 +9,7 @@ import { reissueHeaders } from '../admission/reissue-headers';
 import type { RequestFacts } from '../admission/request-facts';
 import type { TokenCookies } from '../http/cookies';
 import { recordRequest } from '../http/request-log';
-import { exchangeRequestHeaders, type ProxyDeps } from './forward';
+import { CLIENT_CLOSED_REQUEST, exchangeRequestHeaders, type ProxyDeps } from './forward';
 import { headerObject, relayedResponseHeaders } from './forward-headers';
 import { writeRawResponse } from './raw-response';
 import type { SocketRegistry } from './socket-registry';
@@ -49,6 +49,8 @@ export function websocketUpgradeHandler(deps: WebSocketProxyDeps) {
 
   const tunnel = (a: Admitted & { kind: 'forward' }, socket: Duplex, head: Buffer, done: (status: number) => void): void => {
     const { facts, match } = a;
+    // Gone while admission waited for storage: nothing to open a tunnel for.
+    if (socket.destroyed) return done(CLIENT_CLOSED_REQUEST);
     const ours = reissueHeaders(a.reissue, deps.cookies);
     const headers = headerObject([...exchangeRequestHeaders({ req: facts.req, requestId: facts.requestId, client: facts.client, identity: a.identity }, settings), 'connection', 'Upgrade', 'upgrade', 'websocket']);
     // The origin comes only from the route; the client's path is only ever a path (SPEC §5).
@@ -64,8 +66,19 @@ export function websocketUpgradeHandler(deps: WebSocketProxyDeps) {
       timeout: settings.upstreamTimeoutMs,
     });
     const answered = (status: number) => metrics.upstreamAnswered(match.route.prefix, status, (performance.now() - started) / 1000);
+    // A client gone before the upstream answers takes the upstream request with it, rather
+    // than holding it until the answer or `UPSTREAM_TIMEOUT` (docs/security.md §15). The server keeps
+    // sockets half-open, so a client's FIN is an `end`, not a `close`; a WebSocket client
+    // never half-closes a handshake.
+    const gone = (): void => {
+      upstreamReq.destroy();
+      socket.destroy();
+    };
+    socket.once('end', gone);
+    socket.once('close', gone);
     upstreamReq.on('timeout', () => upstreamReq.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
     upstreamReq.on('error', (e) => {
+      if (socket.destroyed) return done(CLIENT_CLOSED_REQUEST);
       logger.warn({ err: e, requestId: facts.requestId }, 'websocket upstream failed');
       const error = upstreamError(e);
       answered(error.code === 'gateway_timeout' ? 504 : 502);
@@ -82,6 +95,7 @@ export function websocketUpgradeHandler(deps: WebSocketProxyDeps) {
       done(status);
     });
     upstreamReq.on('upgrade', (res, upstreamSocket, upstreamHead) => {
+      socket.off('end', gone); // from here on the tunnel's pipes carry a half-close
       upstreamReq.setTimeout(0);
       answered(101);
       writeRawResponse(socket, 101, [...pairsOf(res.rawHeaders), ['X-Request-Id', facts.requestId], ...ours]);
