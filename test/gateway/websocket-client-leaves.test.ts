@@ -1,6 +1,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { RunningGateway, type UserSession } from '../support/gateway-harness';
 
 /**
@@ -17,11 +18,14 @@ let s: UserSession;
 /** Called with whether the upstream's handshake socket closed before the upstream had answered it. */
 let upstreamSocketClosed: (beforeAnswer: boolean) => void = () => {};
 let handshakeArrived: () => void = () => {};
+/** Upgraded sockets leave the server's books: closed by hand at the end. */
+const upgraded = new Set<Duplex>();
 
 beforeAll(async () => {
   upstream = http.createServer((_req, res) => void res.writeHead(404).end());
   upstream.on('upgrade', (_req, socket) => {
     handshakeArrived();
+    upgraded.add(socket);
     let answered = false;
     const timer = setTimeout(() => {
       answered = true;
@@ -33,6 +37,8 @@ beforeAll(async () => {
       clearTimeout(timer);
       upstreamSocketClosed(!answered);
       upstreamSocketClosed = () => {};
+      socket.destroy();
+      upgraded.delete(socket);
     };
     socket.once('end', closed);
     socket.once('close', closed);
@@ -43,6 +49,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const socket of upgraded) socket.destroy();
   upstream.closeAllConnections();
   await new Promise((resolve) => upstream.close(resolve));
   await gw.stop();
