@@ -71,11 +71,6 @@ export function tokensFromRequest(
   };
 }
 
-/** The value of the first cookie called `name` in a `Cookie` header (see {@link cookieValues}). */
-export function cookieValue(header: string, name: string): string | undefined {
-  return cookieValues(header, name, null)[0];
-}
-
 /** Space and tab: what the `cookie` package trims around a cookie's name and value. */
 const isBlank = (c: number): boolean => c === 32 || c === 9;
 
