@@ -66,10 +66,10 @@ export function websocketUpgradeHandler(deps: WebSocketProxyDeps) {
       timeout: settings.upstreamTimeoutMs,
     });
     const answered = (status: number) => metrics.upstreamAnswered(match.route.prefix, status, (performance.now() - started) / 1000);
-    // A client gone before the upstream answers takes the upstream request with it, rather
-    // than holding it until the answer or `UPSTREAM_TIMEOUT` (docs/security.md §15). The server keeps
-    // sockets half-open, so a client's FIN is an `end`, not a `close`; a WebSocket client
-    // never half-closes a handshake.
+    // A client gone before the upstream answers (or while a declined answer streams) takes the
+    // upstream request with it, rather than holding it until the answer or `UPSTREAM_TIMEOUT`
+    // (docs/security.md §15). The server keeps sockets half-open, so a client's FIN is an
+    // `end`, not a `close`; a WebSocket client never half-closes a handshake.
     const gone = (): void => {
       upstreamReq.destroy();
       socket.destroy();
@@ -95,7 +95,9 @@ export function websocketUpgradeHandler(deps: WebSocketProxyDeps) {
       done(status);
     });
     upstreamReq.on('upgrade', (res, upstreamSocket, upstreamHead) => {
-      socket.off('end', gone); // from here on the tunnel's pipes carry a half-close
+      // From here on the tunnel's own listeners and pipes carry a close or a half-close.
+      socket.off('end', gone);
+      socket.off('close', gone);
       upstreamReq.setTimeout(0);
       answered(101);
       writeRawResponse(socket, 101, [...pairsOf(res.rawHeaders), ['X-Request-Id', facts.requestId], ...ours]);
