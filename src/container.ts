@@ -64,6 +64,7 @@ export function createContainer(config: Config, storage: Storage, options: Compo
   c.bind(T.Storage).toConstantValue(storage);
   c.bind(T.Users).toConstantValue(storage.users);
   c.bind(T.Sessions).toConstantValue(storage.sessions);
+  c.bind(T.SessionUsers).toConstantValue(storage.sessionUsers);
   c.bind(T.Clock).toConstantValue(options.clock ?? new SystemClock());
   c.bind(T.Ids).toResolvedValue(() => new RandomIdGenerator());
   // Leave a core to the event loops: hashing on every core starves proxied traffic (docs/performance.md).

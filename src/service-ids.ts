@@ -9,6 +9,7 @@ import type { LoginThrottle } from './domain/ports/login-throttle';
 import type { PasswordHasher } from './domain/ports/password-hasher';
 import type { RevocationList } from './domain/ports/revocation-list';
 import type { SessionRepository } from './domain/ports/session-repository';
+import type { SessionUserLookup } from './domain/ports/session-user-lookup';
 import type { TokenSigner } from './domain/ports/token-signer';
 import type { UserRepository } from './domain/ports/user-repository';
 import type { MfaTokenSigner } from './domain/ports/mfa-token-signer';
@@ -64,6 +65,7 @@ export const TYPES = {
   Storage: token<Storage>('Storage'),
   Users: token<UserRepository>('UserRepository'),
   Sessions: token<SessionRepository>('SessionRepository'),
+  SessionUsers: token<SessionUserLookup>('SessionUserLookup'),
   Clock: token<Clock>('Clock'),
   Ids: token<IdGenerator>('IdGenerator'),
   Signer: token<TokenSigner & { jwks(): object | null }>('TokenSigner'),

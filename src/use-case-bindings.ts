@@ -7,6 +7,7 @@ import type { LoginThrottle } from './domain/ports/login-throttle';
 import type { PasswordHasher } from './domain/ports/password-hasher';
 import type { RevocationList } from './domain/ports/revocation-list';
 import type { SessionRepository } from './domain/ports/session-repository';
+import type { SessionUserLookup } from './domain/ports/session-user-lookup';
 import type { TokenSigner } from './domain/ports/token-signer';
 import type { UserRepository } from './domain/ports/user-repository';
 import { AddUser } from './application/add-user';
@@ -34,8 +35,9 @@ export function bindUseCases(c: Container): void {
   const T = TYPES;
   c.bind(T.Issuer).toResolvedValue((s: TokenSigner, i: IdGenerator, st: SessionSettings) => new TokenIssuer(s, i, st), [T.Signer, T.Ids, T.SessionSettings]);
   c.bind(T.Spender).toResolvedValue(
-    (s: SessionRepository, u: UserRepository, r: RevocationList, i: TokenIssuer, k: Clock, a: AuditLog, st: SessionSettings) => new RefreshTokenSpender(s, u, r, i, k, a, st),
-    [T.Sessions, T.Users, T.Revocations, T.Issuer, T.Clock, T.Audit, T.SessionSettings],
+    (s: SessionRepository, su: SessionUserLookup, r: RevocationList, i: TokenIssuer, k: Clock, a: AuditLog, st: SessionSettings) =>
+      new RefreshTokenSpender(s, su, r, i, k, a, st),
+    [T.Sessions, T.SessionUsers, T.Revocations, T.Issuer, T.Clock, T.Audit, T.SessionSettings],
   );
   c.bind(T.Gate).toResolvedValue(
     (s: TokenSigner, r: RevocationList, sp: RefreshTokenSpender, i: TokenIssuer, st: SessionSettings, k: Clock, m: Metrics) => new AuthenticateRequest(s, r, sp, i, st.rotation, k, m),

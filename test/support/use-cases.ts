@@ -8,6 +8,8 @@ import { NO_METRICS, type Metrics } from '../../src/domain/ports/metrics';
 import type { PasswordHasher } from '../../src/domain/ports/password-hasher';
 import type { RevocationList } from '../../src/domain/ports/revocation-list';
 import type { SessionRepository } from '../../src/domain/ports/session-repository';
+import type { SessionUserLookup } from '../../src/domain/ports/session-user-lookup';
+import { ParallelSessionUserLookup } from '../../src/adapters/storage/parallel-session-user-lookup';
 import type { TokenSigner } from '../../src/domain/ports/token-signer';
 import type { UserRepository } from '../../src/domain/ports/user-repository';
 import { randomBytes } from 'node:crypto';
@@ -34,6 +36,8 @@ export interface Ports {
   revocations: RevocationList;
   audit: AuditLog;
   throttle: LoginThrottle;
+  /** Default: both repositories asked at once (what memory and Redis stores get). */
+  sessionUsers?: SessionUserLookup;
   /** Default: an in-memory store. */
   secondFactors?: SecondFactorRepository;
   /** Default: HS256 under a random secret, on `clock`. */
@@ -53,6 +57,7 @@ export function buildUseCases(p: Ports, settings: SessionSettings) {
   const c = new Container({ defaultScope: 'Singleton' });
   c.bind(TYPES.Users).toConstantValue(p.users);
   c.bind(TYPES.Sessions).toConstantValue(p.sessions);
+  c.bind(TYPES.SessionUsers).toConstantValue(p.sessionUsers ?? new ParallelSessionUserLookup(p.sessions, p.users));
   c.bind(TYPES.Clock).toConstantValue(p.clock);
   c.bind(TYPES.Ids).toConstantValue(p.ids);
   // The use-cases see these as their ports; the composition root's ids name the richer adapters.

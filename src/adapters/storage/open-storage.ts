@@ -1,5 +1,6 @@
 import { knex, type Knex } from 'knex';
 import type { SessionRepository } from '../../domain/ports/session-repository';
+import type { SessionUserLookup } from '../../domain/ports/session-user-lookup';
 import type { UserRepository } from '../../domain/ports/user-repository';
 import type { SecondFactorRepository } from '../../domain/ports/second-factor-repository';
 import { KnexSecondFactorRepository } from './knex-second-factor-repository';
@@ -7,9 +8,11 @@ import { MemorySecondFactorRepository } from './memory-second-factor-repository'
 import { describeTarget, parseDatabaseUrl, SQLITE_IN_MEMORY } from './database-url';
 import { knexConfigFromTarget } from './knex-config';
 import { KnexSessionRepository } from './knex-session-repository';
+import { KnexSessionUserLookup } from './knex-session-user-lookup';
 import { KnexUserRepository } from './knex-user-repository';
 import { MemorySessionRepository } from './memory-session-repository';
 import { MemoryUserRepository } from './memory-user-repository';
+import { ParallelSessionUserLookup } from './parallel-session-user-lookup';
 import { openRedisSessionStore, type RedisSessionStoreOptions } from './redis-session-store';
 import { parseRedisUrl } from './redis-url';
 import { guardStorage } from './storage-errors';
@@ -21,6 +24,8 @@ export interface Storage {
   description: string;
   users: UserRepository;
   sessions: SessionRepository;
+  /** A session and its user at once: one JOIN where one database holds both. */
+  sessionUsers: SessionUserLookup;
   /** TOTP enrolments; with the users, never in the Redis session store. */
   secondFactors: SecondFactorRepository;
   /** Brings the schema up to date; unreachable storage rejects with `service_unavailable`. */
@@ -59,6 +64,7 @@ export async function openStorage(databaseUrl: string, options: OpenStorageOptio
     ...storage,
     description: `${storage.description} (users), ${store.description} (sessions)`,
     sessions: store.sessions,
+    sessionUsers: new ParallelSessionUserLookup(store.sessions, storage.users),
     close: async () => {
       const results = await Promise.allSettled([storage.close(), store.close()]);
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -71,11 +77,14 @@ async function openDatabase(databaseUrl: string, options: OpenStorageOptions): P
   const target = parseDatabaseUrl(databaseUrl, options.dataDir);
   const description = describeTarget(target);
   if (target.kind === 'memory') {
+    const users = new MemoryUserRepository();
+    const sessions = new MemorySessionRepository();
     return {
       kind: 'memory',
       description,
-      users: new MemoryUserRepository(),
-      sessions: new MemorySessionRepository(),
+      users,
+      sessions,
+      sessionUsers: new ParallelSessionUserLookup(sessions, users),
       secondFactors: new MemorySecondFactorRepository(),
       migrate: async () => {},
       close: async () => {},
@@ -90,6 +99,7 @@ async function openDatabase(databaseUrl: string, options: OpenStorageOptions): P
     description,
     users: new KnexUserRepository(db),
     sessions: new KnexSessionRepository(db),
+    sessionUsers: new KnexSessionUserLookup(db),
     secondFactors: new KnexSecondFactorRepository(db),
     migrate: () =>
       guardStorage(async () => {

@@ -35,7 +35,7 @@ export function toUserRow(user: User, usernameNormalized: string): UserRow {
   };
 }
 
-export function fromUserRow(row: UserRow): User {
+export function fromUserRow(row: Omit<UserRow, 'username_normalized'>): User {
   return {
     id: row.id,
     username: row.username,

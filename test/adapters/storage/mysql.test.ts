@@ -4,6 +4,7 @@ import { openStorage } from '../../../src/adapters/storage/open-storage';
 import { createTestMysqlDatabase, describeWithMysql } from '../../support/mysql';
 import { sessionRepositoryContract } from './session-repository.contract';
 import { userRepositoryContract } from './user-repository.contract';
+import { sessionUserLookupContract } from './session-user-lookup.contract';
 import { secondFactorRepositoryContract } from './second-factor-repository.contract';
 
 const unavailable = { code: 'service_unavailable', message: 'storage unavailable', details: { retryAfterSeconds: 5 } };
@@ -26,6 +27,7 @@ describeWithMysql('MySQL storage', (database) => {
 
   userRepositoryContract('mysql', factory);
   sessionRepositoryContract('mysql', factory);
+  sessionUserLookupContract('mysql', factory);
   secondFactorRepositoryContract('mysql', factory);
 
   it('compares usernames, ids and jtis byte for byte (utf8mb4_bin)', async () => {
@@ -56,6 +58,7 @@ describe('MySQL unreachable', () => {
       await expect(storage.sessions.ping()).rejects.toMatchObject(unavailable);
       await expect(storage.sessions.findById('sid')).rejects.toMatchObject(unavailable);
       await expect(storage.users.findById('uid')).rejects.toMatchObject(unavailable);
+      await expect(storage.sessionUsers.find('sid', 'uid')).rejects.toMatchObject(unavailable);
       await expect(storage.migrate()).rejects.toMatchObject(unavailable);
       expect(storage.description).not.toContain('secret');
     } finally {

@@ -3,19 +3,22 @@ import { RedisSessionRepository } from '../../../src/adapters/storage/redis-sess
 import { openStorage } from '../../../src/adapters/storage/open-storage';
 import { deleteKeysWithPrefix, describeWithRedis } from '../../support/redis';
 import { sessionRepositoryContract } from './session-repository.contract';
+import { sessionUserLookupContract } from './session-user-lookup.contract';
+import { ParallelSessionUserLookup } from '../../../src/adapters/storage/parallel-session-user-lookup';
 import { aSession, aUser, DAY, T0 } from './storage-fixtures';
 
 const HOUR = 3_600_000;
 
 describeWithRedis('Redis session store', (redis) => {
   /** A fresh, empty store per test: its own key prefix on the shared connection. */
-  const factory = async () => ({
-    users: new MemoryUserRepository(),
-    sessions: new RedisSessionRepository(redis().client, { keyPrefix: redis().newPrefix() }),
-    close: async () => {},
-  });
+  const factory = async () => {
+    const users = new MemoryUserRepository();
+    const sessions = new RedisSessionRepository(redis().client, { keyPrefix: redis().newPrefix() });
+    return { users, sessions, sessionUsers: new ParallelSessionUserLookup(sessions, users), close: async () => {} };
+  };
 
   sessionRepositoryContract('redis', factory);
+  sessionUserLookupContract('redis', factory);
 
   describe('keys', () => {
     let prefix: string;

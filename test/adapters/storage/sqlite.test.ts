@@ -5,6 +5,7 @@ import { openStorage, type Storage } from '../../../src/adapters/storage/open-st
 import { sessionRepositoryContract } from './session-repository.contract';
 import { aSession, T0 } from './storage-fixtures';
 import { userRepositoryContract } from './user-repository.contract';
+import { sessionUserLookupContract } from './session-user-lookup.contract';
 import { secondFactorRepositoryContract } from './second-factor-repository.contract';
 
 const tempDir = mkdtempSync(path.join(os.tmpdir(), 'tokengate-sqlite-'));
@@ -26,8 +27,10 @@ const memoryFactory = async (): Promise<Storage> => {
 
 userRepositoryContract('sqlite file', fileFactory);
 sessionRepositoryContract('sqlite file', fileFactory);
+sessionUserLookupContract('sqlite file', fileFactory);
 userRepositoryContract('sqlite :memory:', memoryFactory);
 sessionRepositoryContract('sqlite :memory:', memoryFactory);
+sessionUserLookupContract('sqlite :memory:', memoryFactory);
 secondFactorRepositoryContract('sqlite file', fileFactory);
 
 describe('SQLite file shared by two connections', () => {

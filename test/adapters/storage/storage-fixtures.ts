@@ -1,4 +1,5 @@
 import type { SessionRepository } from '../../../src/domain/ports/session-repository';
+import type { SessionUserLookup } from '../../../src/domain/ports/session-user-lookup';
 import type { NewUser, UserRepository } from '../../../src/domain/ports/user-repository';
 import type { Session } from '../../../src/domain/session';
 
@@ -6,6 +7,7 @@ import type { Session } from '../../../src/domain/session';
 export interface StorageUnderTest {
   users: UserRepository;
   sessions: SessionRepository;
+  sessionUsers: SessionUserLookup;
   close(): Promise<void>;
 }
 
