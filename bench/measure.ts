@@ -1,6 +1,7 @@
 import autocannon from 'autocannon';
 import type { ServerProcess } from './processes';
 import type { Load } from './scenarios';
+import { runWrk } from './wrk';
 
 /** One measured run of one scenario against one server. */
 export interface Sample {
@@ -21,37 +22,48 @@ export interface Sample {
 export interface RunOptions {
   connections: number;
   seconds: number;
+  /** The wrk binary, for loads that ask for it. */
+  wrk: string;
 }
 
-/** Drives `server` with `load` for `seconds` under autocannon; measures the server meanwhile. */
+interface Driven {
+  requests: number;
+  seconds: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+}
+
+/** Drives `url` with `load`: under wrk when the load gives header sets for it, else under autocannon. */
+async function drive(url: string, load: Load, run: RunOptions): Promise<Driven> {
+  if (load.wrkHeaderSets) return runWrk(run.wrk, { url, connections: run.connections, seconds: run.seconds, headerSets: load.wrkHeaderSets });
+  const r = await autocannon({ url, connections: run.connections, duration: run.seconds, timeout: 30, ...load.options });
+  return { requests: r.requests.total, seconds: r.duration, p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.non2xx + r.errors + r.timeouts };
+}
+
+/** Drives `server` with `load` for `seconds`; measures the server meanwhile. */
 export async function measure(server: ServerProcess, load: Load, run: RunOptions): Promise<Sample> {
   await server.probe();
   const cpuBefore = server.cpuSeconds();
   let stopped = false;
   const side = load.during?.(() => stopped) ?? Promise.resolve();
-  const result = await autocannon({
-    url: server.url + load.path,
-    connections: run.connections,
-    duration: run.seconds,
-    timeout: 30,
-    ...load.options,
-  });
+  const result = await drive(server.url + load.path, load, run);
   stopped = true;
   const cpuAfter = server.cpuSeconds();
   const probe = await server.probe();
   await side;
-  const requests = result.requests.total;
+  const requests = result.requests;
   const cpu = cpuBefore !== null && cpuAfter !== null && requests > 0 ? ((cpuAfter - cpuBefore) * 1e6) / requests : null;
   return {
-    rps: requests / result.duration,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
+    rps: requests / result.seconds,
+    p50Ms: result.p50Ms,
+    p99Ms: result.p99Ms,
     cpuUsPerReq: cpu,
     loopP99Ms: probe?.loopP99Ms ?? null,
     rssMb: probe?.rssMb ?? null,
     requests,
-    errors: result.non2xx + result.errors + result.timeouts,
-    note: load.note?.(result.duration) ?? null,
+    errors: result.errors,
+    note: load.note?.(result.seconds) ?? null,
   };
 }
 
@@ -60,7 +72,7 @@ export async function warmUp(server: ServerProcess, load: Load, run: RunOptions)
   if (run.seconds <= 0) return;
   let stopped = false;
   const side = load.during?.(() => stopped) ?? Promise.resolve();
-  await autocannon({ url: server.url + load.path, connections: run.connections, duration: run.seconds, timeout: 30, ...load.options });
+  await drive(server.url + load.path, load, run);
   stopped = true;
   await side;
 }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ITEM_BODY } from './servers/item-body';
 import { cpuSecondsOf, freePort, processCountOf, stopChild, waitReady, type ServerProcess } from './processes';
 
 export const nginxAvailable = (binary: string): boolean => existsSync(binary);
@@ -50,11 +51,11 @@ ${ids.map(([v, h]) => `        proxy_set_header ${h} $tg_${v};`).join('\n')}
 `;
 }
 
-/** `worker_processes auto`, as Debian's packaged nginx.conf has it; no access log (disk I/O is not what is measured). */
-function mainConf(dir: string): string {
+/** `worker_processes auto` unless told, as Debian's packaged nginx.conf has it; no access log (disk I/O is not what is measured). */
+function mainConf(dir: string, workers: string): string {
   return `pid ${join(dir, 'nginx.pid')};
 error_log ${join(dir, 'error.log')} warn;
-worker_processes auto;
+worker_processes ${workers};
 events { worker_connections 1024; }
 http {
   access_log off;
@@ -64,12 +65,8 @@ ${TEMP_DIRS.map((d) => `  ${d}_temp_path ${join(dir, d)};`).join('\n')}
 `;
 }
 
-/**
- * nginx in front of `app`, asking `verifier` (a tokengate or the verify peer) about every
- * request. As a target it counts the CPU of nginx and of the verify server together (the
- * upstream's is not counted, as for every other target), and reads the verify server's probe.
- */
-export async function startNginx(binary: string, name: string, verifier: ServerProcess, appUrl: string): Promise<ServerProcess> {
+/** nginx with `server.conf` as its one server block, ready once `readyPath` answers 200. */
+async function spawnNginx(binary: string, name: string, server: (port: number) => string, readyPath: string, workers = 'auto') {
   const dir = mkdtempSync(join(tmpdir(), `tokengate-bench-${name}-`));
   // Started as root, the workers drop to an unprivileged user: let them read and write here.
   chmodSync(dir, 0o755);
@@ -78,8 +75,8 @@ export async function startNginx(binary: string, name: string, verifier: ServerP
     chmodSync(join(dir, sub), 0o777);
   }
   const port = await freePort();
-  writeFileSync(join(dir, 'server.conf'), serverConf(port, new URL(verifier.url).host, new URL(appUrl).host));
-  writeFileSync(join(dir, 'nginx.conf'), mainConf(dir));
+  writeFileSync(join(dir, 'server.conf'), server(port));
+  writeFileSync(join(dir, 'nginx.conf'), mainConf(dir, workers));
   const child = spawn(binary, ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf'), '-g', 'daemon off; master_process on;'], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -88,13 +85,27 @@ export async function startNginx(binary: string, name: string, verifier: ServerP
   const url = `http://127.0.0.1:${port}`;
   const remove = () => rmSync(dir, { recursive: true, force: true });
   try {
-    await waitReady(`${url}/_bench_ready`, child, () => tail.trim());
+    await waitReady(`${url}${readyPath}`, child, () => tail.trim());
   } catch (e) {
     child.kill('SIGKILL');
     remove();
     throw new Error(`${name}: ${(e as Error).message}`);
   }
-  const pid = child.pid as number;
+  const stop = async () => {
+    await stopChild(child);
+    remove();
+  };
+  return { url, pid: child.pid as number, stop };
+}
+
+/**
+ * nginx in front of `app`, asking `verifier` (a tokengate or the verify peer) about every
+ * request. As a target it counts the CPU of nginx and of the verify server together (the
+ * upstream's is not counted, as for every other target), and reads the verify server's probe.
+ */
+export async function startNginx(binary: string, name: string, verifier: ServerProcess, appUrl: string): Promise<ServerProcess> {
+  const verify = new URL(verifier.url).host;
+  const { url, pid, stop } = await spawnNginx(binary, name, (port) => serverConf(port, verify, new URL(appUrl).host), '/_bench_ready');
   return {
     name,
     url,
@@ -106,9 +117,22 @@ export async function startNginx(binary: string, name: string, verifier: ServerP
     },
     probe: () => verifier.probe(),
     processCount: () => processCountOf(pid),
-    stop: async () => {
-      await stopChild(child);
-      remove();
-    },
+    stop,
   };
+}
+
+/**
+ * nginx as an upstream: one worker answering every path with the Node upstream's document,
+ * at a fraction of its CPU a request (docs/performance.md, "Scaling with WORKERS").
+ */
+export async function startNginxUpstream(binary: string): Promise<ServerProcess> {
+  const conf = (port: number) => `server {
+    listen 127.0.0.1:${port};
+    keepalive_requests 1000000;
+    keepalive_timeout 65s;
+    location / { default_type application/json; return 200 '${ITEM_BODY}'; }
+}
+`;
+  const { url, pid, stop } = await spawnNginx(binary, 'nginx-upstream', conf, '/', '1');
+  return { name: 'nginx-upstream', url, pid, cpuSeconds: () => cpuSecondsOf(pid), probe: async () => null, processCount: () => processCountOf(pid), stop };
 }

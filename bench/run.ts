@@ -8,6 +8,7 @@ import { SCENARIOS, type LoadContext, type Scenario } from './scenarios';
 import { loginMany, type HeldSession } from './sessions';
 import { readSettings, type BenchSettings } from './settings';
 import { nginxAvailable } from './nginx';
+import { wrkAvailable } from './wrk';
 import { formatStartup, measureStartup } from './startup';
 import { NEEDS, needsNginx, PEERS, startLab, TARGET_LABELS, type Lab, type TargetId } from './targets';
 
@@ -21,20 +22,27 @@ function plan(s: BenchSettings): Scenario[] {
   const skipNginx = (t: TargetId) => !needsNginx(t) || hasNginx;
   // Bare servers and peers are reference points: they always run with their scenario, and the
   // clustered ones whenever WORKERS=auto does. nginx → tokengate runs with tokengate sqlite.
-  const reference = (t: TargetId) => PEERS.has(t) || (t.startsWith('bare-') && (!t.endsWith('-workers') || s.targets.includes('tg-workers')));
-  const selected = (t: TargetId) => s.targets.length === 0 || s.targets.includes(t) || (t === 'nginx-tg' && s.targets.includes('tg-sqlite'));
+  const reference = (t: TargetId) =>
+    PEERS.has(t) || t.startsWith('scale-bare-') || (t.startsWith('bare-') && (!t.endsWith('-workers') || s.targets.includes('tg-workers')));
+  // nginx → tokengate runs with tokengate sqlite; the scaling scenario's tokengates with their namesakes.
+  const namesake: Partial<Record<TargetId, TargetId>> = { 'nginx-tg': 'tg-sqlite', 'scale-tg': 'tg-sqlite', 'scale-tg-workers': 'tg-workers' };
+  const selected = (t: TargetId) => s.targets.length === 0 || s.targets.includes(t) || s.targets.includes(namesake[t] ?? t);
   const wantedTarget = (t: TargetId) => skipMysql(t) && skipNginx(t) && (reference(t) || selected(t));
   const chosen = SCENARIOS.filter((sc) => s.scenarios.length === 0 || s.scenarios.includes(sc.id));
-  if (!hasNginx && chosen.some((sc) => sc.baseline && needsNginx(sc.baseline))) log(`nginx scenario skipped: ${s.nginx} is missing (apt-get install nginx, or BENCH_NGINX=<path>)`);
+  const hasWrk = wrkAvailable(s.wrk);
+  for (const sc of chosen) {
+    if (sc.baseline && needsNginx(sc.baseline) && !hasNginx) log(`${sc.id} scenario skipped: ${s.nginx} is missing (apt-get install nginx, or BENCH_NGINX=<path>)`);
+    else if (sc.wrk && !hasWrk) log(`${sc.id} scenario skipped: ${s.wrk} is missing (apt-get install wrk, or BENCH_WRK=<path>)`);
+  }
   return chosen
-    .filter((sc) => !sc.baseline || skipNginx(sc.baseline))
+    .filter((sc) => (!sc.baseline || skipNginx(sc.baseline)) && (!sc.wrk || hasWrk))
     .map((sc) => ({ ...sc, targets: sc.targets.filter(wantedTarget) }))
     .filter((sc) => sc.targets.length > 0);
 }
 
 /** Waits until a WORKERS=auto tokengate runs its workers; their number (1 when the setting is not wired). */
-async function workerCount(lab: Lab): Promise<number> {
-  const server = lab.servers['tg-workers'];
+async function workerCount(lab: Lab, id: TargetId): Promise<number> {
+  const server = lab.servers[id];
   if (!server) return 0;
   const wanted = os.availableParallelism();
   for (let i = 0; i < 100 && server.processCount() < wanted + 1; i++) await new Promise((r) => setTimeout(r, 100));
@@ -65,14 +73,18 @@ async function main(): Promise<void> {
     log('interrupted: finishing the current run, then stopping');
   });
   try {
-    const workers = await workerCount(lab);
     const labels: Record<string, string> = { ...TARGET_LABELS };
-    if (workers) labels['tg-workers'] = `${TARGET_LABELS['tg-workers']} (${workers} process${workers > 1 ? 'es' : ''})`;
-    const authBase = (['tg-sqlite', 'tg-mysql', 'tg-sqlite-nocache', 'tg-workers'] as TargetId[]).map((t) => lab.servers[t]?.url).find(Boolean);
+    let workers = 0;
+    for (const id of ['tg-workers', 'scale-tg-workers'] as const) {
+      const n = await workerCount(lab, id);
+      if (n) labels[id] = `${TARGET_LABELS[id]} (${n} process${n > 1 ? 'es' : ''})`;
+      workers ||= n;
+    }
+    const authBase = (['tg-sqlite', 'tg-mysql', 'tg-sqlite-nocache', 'tg-workers', 'scale-tg'] as TargetId[]).map((t) => lab.servers[t]?.url).find(Boolean);
     if (!authBase) throw new Error('no tokengate target selected');
     const pools = new Map<string, Promise<HeldSession[]>>();
     const context = (target: TargetId): LoadContext => {
-      const own = target.startsWith('tg-') ? (lab.servers[target]?.url as string) : authBase;
+      const own = target.startsWith('tg-') || target.startsWith('scale-tg') ? (lab.servers[target]?.url as string) : authBase;
       return {
         authBase: own,
         connections: s.connections,
@@ -93,7 +105,7 @@ async function main(): Promise<void> {
           if (interrupted) break;
           const server = lab.servers[target] as Lab['servers'][TargetId] & object;
           const key = `${sc.id}/${target}`;
-          const run = { connections: s.connections, seconds: s.duration };
+          const run = { connections: s.connections, seconds: s.duration, wrk: s.wrk };
           if (!warmed.has(key)) {
             await warmUp(server, await sc.load(context(target)), { ...run, seconds: s.warmup });
             warmed.add(key);

@@ -7,6 +7,8 @@ export interface Load {
   /** Path of the URL autocannon starts from. */
   path: string;
   options: Omit<autocannon.Options, 'url' | 'connections' | 'duration'>;
+  /** When set, wrk drives the load instead of autocannon, sending these header sets in turn. */
+  wrkHeaderSets?: Record<string, string>[];
   /** Extra load while the run lasts (the login storm); resolves once `stopped()` is true. */
   during?(stopped: () => boolean): Promise<void>;
   /** A short note for the table (what the extra load or the reissues amounted to). */
@@ -28,6 +30,8 @@ export interface Scenario {
   /** Measured in the same round; ratios are against it. */
   baseline: TargetId | null;
   targets: TargetId[];
+  /** Driven by wrk (its load gives `wrkHeaderSets`); skipped when wrk is missing. */
+  wrk?: boolean;
   load(ctx: LoadContext): Promise<Load>;
 }
 
@@ -46,6 +50,13 @@ function perClient(pool: HeldSession[], apply: (client: autocannon.Client, s: He
 const staticHeaders = (path: string, pool: HeldSession[], headers: (s: HeldSession) => Record<string, string>): Load => ({
   path,
   options: { setupClient: perClient(pool, (client, s) => client.setHeaders(headers(s))) },
+});
+
+/** The same headers as {@link staticHeaders}, sent by wrk: each request takes the next session's. */
+const wrkHeaders = (path: string, pool: HeldSession[], headers: (s: HeldSession) => Record<string, string>): Load => ({
+  path,
+  options: {},
+  wrkHeaderSets: pool.map(headers),
 });
 
 function mixedLoad(pool: HeldSession[]): Load {
@@ -145,6 +156,16 @@ export const SCENARIOS: Scenario[] = [
     baseline: 'nginx-verify-peer',
     targets: ['nginx-tg'],
     load: async (ctx) => staticHeaders(PROXIED, await ctx.sessions(), (s) => ({ authorization: bearer(s.access) })),
+  },
+  {
+    // What a second core gives: wrk and an nginx upstream take a fraction of the CPU that
+    // autocannon and the Node upstream take from the two cores (docs/performance.md).
+    id: 'scaling',
+    label: 'proxied GET, bearer, under wrk, nginx upstream',
+    baseline: 'scale-bare-proxy',
+    targets: ['scale-tg', 'scale-tg-workers', 'scale-bare-proxy-workers'],
+    wrk: true,
+    load: async (ctx) => wrkHeaders(PROXIED, await ctx.sessions(), (s) => ({ authorization: bearer(s.access) })),
   },
   {
     id: 'refresh',

@@ -23,6 +23,8 @@ export interface BenchSettings {
   stormSize: number;
   /** The nginx binary for the auth_request scenario (skipped when it is missing). */
   nginx: string;
+  /** The wrk binary for the scaling scenario (skipped when it is missing). */
+  wrk: string;
   /** Repository root (where dist/ lives). */
   root: string;
   /** Extra environment for every tokengate process: each `BENCH_TG_<NAME>=value` as `<NAME>=value`. */
@@ -68,6 +70,7 @@ export function readSettings(): BenchSettings {
     outDir: resolve(root, process.env.BENCH_OUT || 'bench-results'),
     stormSize: Math.round(number('BENCH_STORM', 200, 1)),
     nginx: process.env.BENCH_NGINX || '/usr/sbin/nginx',
+    wrk: process.env.BENCH_WRK || '/usr/bin/wrk',
     root,
     tokengateEnv: passedThrough(),
   };

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
-import { startNginx } from './nginx';
+import { startNginx, startNginxUpstream } from './nginx';
 import { startServer, type ServerProcess } from './processes';
 import type { BenchSettings } from './settings';
 
@@ -15,7 +15,8 @@ export const BENCH_SECRET = randomBytes(32).toString('base64url');
 export type TargetId =
   | 'bare-proxy' | 'bare-200' | 'bare-200-identity' | 'bare-proxy-workers' | 'bare-200-identity-workers'
   | 'fastify-peer' | 'verify-peer' | 'nginx-verify-peer'
-  | 'tg-sqlite' | 'tg-sqlite-nocache' | 'tg-mysql' | 'tg-workers' | 'nginx-tg';
+  | 'tg-sqlite' | 'tg-sqlite-nocache' | 'tg-mysql' | 'tg-workers' | 'nginx-tg'
+  | 'scale-bare-proxy' | 'scale-bare-proxy-workers' | 'scale-tg' | 'scale-tg-workers';
 
 export const TARGET_LABELS: Record<TargetId, string> = {
   'bare-proxy': 'bare undici proxy (Pool, callback API)',
@@ -31,7 +32,14 @@ export const TARGET_LABELS: Record<TargetId, string> = {
   'verify-peer': 'verify peer (node:http + jsonwebtoken)',
   'nginx-verify-peer': 'nginx auth_request → verify peer',
   'nginx-tg': 'nginx auth_request → tokengate sqlite',
+  'scale-bare-proxy': 'bare undici proxy → nginx upstream',
+  'scale-bare-proxy-workers': 'bare undici proxy, one worker per core → nginx upstream',
+  'scale-tg': 'tokengate sqlite → nginx upstream',
+  'scale-tg-workers': 'tokengate sqlite, WORKERS=auto → nginx upstream',
 };
+
+/** The scaling scenario's servers: as their namesakes, in front of an nginx upstream. */
+export const SCALING: readonly TargetId[] = ['scale-bare-proxy', 'scale-bare-proxy-workers', 'scale-tg', 'scale-tg-workers'];
 
 /**
  * Peers: the anchors of `../shared/anchors` rebuilt here (docs/performance.md, "Baselines"). Like
@@ -42,7 +50,7 @@ export const PEERS: ReadonlySet<TargetId> = new Set<TargetId>(['fastify-peer', '
 /** Targets made of another one: nginx in front of that verify server, which must run too. */
 export const NEEDS: Partial<Record<TargetId, TargetId>> = { 'nginx-tg': 'tg-sqlite', 'nginx-verify-peer': 'verify-peer' };
 
-export const needsNginx = (t: TargetId): boolean => t.startsWith('nginx-');
+export const needsNginx = (t: TargetId): boolean => t.startsWith('nginx-') || SCALING.includes(t);
 
 /** Every token tokengate issues verifies at the peers: same secret, tokengate's issuer and audience. */
 const PEER_JWT = { JWT_SECRET: BENCH_SECRET, JWT_ISSUER: 'tokengate', JWT_AUDIENCE: 'tokengate' };
@@ -150,6 +158,14 @@ export async function startLab(s: BenchSettings, wanted: Set<TargetId>, tokengat
       const db = await createMysqlDatabase(s.mysqlUrl);
       cleanups.push(() => db.drop());
       await tokengate('tg-mysql', db.url);
+    }
+    if (SCALING.some((t) => wanted.has(t))) {
+      const lean = await startNginxUpstream(s.nginx);
+      cleanups.push(() => lean.stop());
+      await start('scale-bare-proxy', { name: 'scale-bare-proxy', script: dist(s, 'bench/servers/bare-proxy.js'), env: { UPSTREAM_URL: lean.url }, readyPath: '/', probe });
+      await start('scale-bare-proxy-workers', { name: 'scale-bare-proxy-workers', ...clustered('bare-proxy.js', { UPSTREAM_URL: lean.url }) });
+      await tokengate('scale-tg', null, { UPSTREAM_URL: lean.url });
+      await tokengate('scale-tg-workers', null, { UPSTREAM_URL: lean.url, WORKERS: 'auto' });
     }
     for (const id of ['nginx-tg', 'nginx-verify-peer'] as const) {
       const verifier = servers[NEEDS[id] as TargetId];

@@ -1,22 +1,12 @@
 import http from 'node:http';
+import { ITEM_BODY } from './item-body';
 
 /**
  * The benchmark's upstream: every path answers the same ~200-byte JSON document
  * (`BENCH_BODY=empty`: an empty 200, the "bare Node HTTP server answering 200";
  * `BENCH_BODY=identity`: a 200 with the headers and body of a passing `/auth/verify`).
  */
-const BODY = Buffer.from(
-  JSON.stringify({
-    id: 'f3b1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
-    name: 'benchmark item',
-    tags: ['alpha', 'beta', 'gamma'],
-    price: 1234.5,
-    stock: 42,
-    active: true,
-    updatedAt: '2030-01-01T00:00:00.000Z',
-    note: 'a small JSON payload for proxy benchmarks',
-  }),
-);
+const BODY = Buffer.from(ITEM_BODY);
 const empty = process.env.BENCH_BODY === 'empty';
 const identity = process.env.BENCH_BODY === 'identity';
 
