@@ -32,6 +32,18 @@ forEachStorage('security: login throttling', (target) => {
     expectThrottled(await gw.tryLogin(user.username, 'yet another guess'));
   });
 
+  it('trailing spaces name another user: they neither log in as the user nor get guesses past its limit (MySQL padded them)', async () => {
+    const gw = gateway();
+    const user = await gw.addUser();
+    expectError(await gw.tryLogin(`${user.username} `, user.password), 401, 'invalid_credentials');
+    await failTimes(gw, LIMIT, user.username);
+    // Guesses under padded spellings reach no account, so they cannot sidestep the limit.
+    for (let pad = 1; pad <= LIMIT; pad++) {
+      expectError(await gw.tryLogin(user.username + ' '.repeat(pad), user.password), 401, 'invalid_credentials');
+    }
+    expectThrottled(await gw.tryLogin(user.username, user.password));
+  });
+
   it('refuses even the correct password while the username is throttled', async () => {
     const gw = gateway();
     const user = await gw.addUser();

@@ -16,11 +16,18 @@ export class KnexUserRepository implements UserRepository {
     return this.db<UserRow>('users');
   }
 
+  /** Exact: a MySQL without a no-pad collation (migration 007) would match `'alice '` to `alice`. */
   findByUsername(username: string): Promise<User | null> {
     return guardStorage(async () => {
-      const row = await this.table().where('username_normalized', normalizeUsername(username)).first();
-      return row ? fromUserRow(row) : null;
+      const normalized = normalizeUsername(username);
+      const row = await this.rowNamed(normalized);
+      return row && row.username_normalized === normalized ? fromUserRow(row) : null;
     });
+  }
+
+  /** The row the unique index takes for this name (on a padding collation, `alice` for `'alice '`). */
+  private rowNamed(normalized: string): Promise<UserRow | undefined> {
+    return this.table().where('username_normalized', normalized).first() as Promise<UserRow | undefined>;
   }
 
   findById(id: string): Promise<User | null> {
@@ -38,7 +45,7 @@ export class KnexUserRepository implements UserRepository {
       try {
         await this.table().insert(toUserRow(created, normalized));
       } catch (err) {
-        if (isUniqueViolation(err) && (await this.findByUsername(normalized)) !== null) {
+        if (isUniqueViolation(err) && (await this.rowNamed(normalized)) !== undefined) {
           throw new DomainError('invalid_request', 'username already exists');
         }
         throw err;

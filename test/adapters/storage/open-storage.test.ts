@@ -66,7 +66,7 @@ describe('openStorage', () => {
       expect(await db.raw('PRAGMA busy_timeout')).toStrictEqual([{ timeout: 5000 }]);
       expect(await db.raw('PRAGMA synchronous')).toStrictEqual([{ synchronous: 1 }]); // NORMAL
       expect(await db('knex_migrations').pluck('name')).toStrictEqual([
-        '001_create_users', '002_create_sessions', '003_add_earlier_spent', '004_add_purge_indexes', '005_add_revocation_sequence', '006_add_second_factors',
+        '001_create_users', '002_create_sessions', '003_add_earlier_spent', '004_add_purge_indexes', '005_add_revocation_sequence', '006_add_second_factors', '007_no_pad_collation',
       ]);
     } finally {
       await db.destroy();

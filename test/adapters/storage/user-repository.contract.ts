@@ -43,6 +43,17 @@ export function userRepositoryContract(name: string, factory: StorageFactory): v
       expect(await repo.count()).toBe(2);
     });
 
+    it('keeps spaces significant: "alice " finds neither "alice" nor "alice" finds it, and both can exist', async () => {
+      const alice = await repo.create(aUser({ username: 'alice' }));
+      expect(await repo.findByUsername('alice ')).toBeNull();
+      expect(await repo.findByUsername('alice  ')).toBeNull();
+      expect(await repo.findByUsername(' alice')).toBeNull();
+      const padded = await repo.create(aUser({ username: 'alice ' }));
+      expect((await repo.findByUsername('alice '))?.id).toBe(padded.id);
+      expect((await repo.findByUsername('alice'))?.id).toBe(alice.id);
+      expect(await repo.count()).toBe(2);
+    });
+
     it('rejects a username whose normalized form is taken (case, and composed vs decomposed)', async () => {
       await repo.create(aUser({ username: 'alice' }));
       await repo.create(aUser({ username: 'zoë' }));

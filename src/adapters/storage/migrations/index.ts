@@ -5,6 +5,7 @@ import * as addEarlierSpent from './003-add-earlier-spent';
 import * as addPurgeIndexes from './004-add-purge-indexes';
 import * as addRevocationSequence from './005-add-revocation-sequence';
 import * as addSecondFactors from './006-add-second-factors';
+import * as noPadCollation from './007-no-pad-collation';
 
 export interface NamedMigration {
   /** Recorded in `knex_migrations`: never rename one that has shipped. */
@@ -19,6 +20,7 @@ const MIGRATIONS: readonly NamedMigration[] = [
   { name: '004_add_purge_indexes', migration: addPurgeIndexes },
   { name: '005_add_revocation_sequence', migration: addRevocationSequence },
   { name: '006_add_second_factors', migration: addSecondFactors },
+  { name: '007_no_pad_collation', migration: noPadCollation },
 ];
 
 /**
