@@ -12,7 +12,7 @@ export interface Comparison {
   label: string;
   numerator: CellRef;
   denominator: CellRef;
-  metric: 'req/s' | 'p99';
+  metric: 'req/s' | 'p99' | 'CPU/req';
   /** Issue 13's goals: the ratio must be at least / at most this. */
   goal?: { atLeast: number } | { atMost: number };
 }
@@ -35,6 +35,7 @@ export const COMPARISONS: Comparison[] = [
   { label: 'proxied GET bearer, tokengate sqlite ÷ fastify peer', numerator: cell('bearer', 'tg-sqlite'), denominator: cell('bearer', 'fastify-peer'), metric: 'req/s', goal: { atLeast: 1.5 } },
   { label: 'proxied GET bearer, tokengate sqlite p99 ÷ bare undici proxy p99', numerator: cell('bearer', 'tg-sqlite'), denominator: cell('bearer', 'bare-proxy'), metric: 'p99', goal: { atMost: 1.2 } },
   { label: 'proxied GET, tokengate sqlite, cookies ÷ bearer', numerator: cell('cookie', 'tg-sqlite'), denominator: cell('bearer', 'tg-sqlite'), metric: 'req/s', goal: { atLeast: 0.95 } },
+  { label: 'proxied GET, tokengate sqlite, cookies ÷ bearer, CPU per request (the steadier figure)', numerator: cell('cookie', 'tg-sqlite'), denominator: cell('bearer', 'tg-sqlite'), metric: 'CPU/req' },
   { label: '/auth/verify, tokengate sqlite ÷ verify peer', numerator: cell('verify', 'tg-sqlite'), denominator: cell('verify', 'verify-peer'), metric: 'req/s', goal: { atLeast: 1.2 } },
   { label: 'proxied GET bearer under wrk, nginx upstream: WORKERS=auto ÷ one worker', numerator: cell('scaling', 'scale-tg-workers'), denominator: cell('scaling', 'scale-tg'), metric: 'req/s', goal: { atLeast: 1.3 } },
   { label: 'nginx auth_request, → tokengate ÷ → verify peer', numerator: cell('nginx', 'nginx-tg'), denominator: cell('nginx', 'nginx-verify-peer'), metric: 'req/s', goal: { atLeast: 0.95 } },
@@ -49,7 +50,7 @@ export const COMPARISONS: Comparison[] = [
   { label: 'bare Node 200 with identity headers, one worker per core ÷ one process', numerator: cell('verify', 'bare-200-identity-workers'), denominator: cell('verify', 'bare-200-identity'), metric: 'req/s' },
 ];
 
-const pick = (metric: Comparison['metric']) => (s: Sample) => (metric === 'req/s' ? s.rps : s.p99Ms);
+const pick = (metric: Comparison['metric']) => (s: Sample) => (metric === 'req/s' ? s.rps : metric === 'p99' ? s.p99Ms : s.cpuUsPerReq);
 
 /** Each comparison whose two cells ran, with its ratio and whether its goal held. */
 export function compare(cells: Cell[], comparisons: Comparison[] = COMPARISONS): ComparisonResult[] {
