@@ -16,6 +16,8 @@ interface Entry<C> {
   verifiedAt: number;
   /** The token's `exp` in ms: the entry is dead from then on. */
   expiresAt: number;
+  /** Hit since it was stored or last spared: the next eviction passes over it once. */
+  used: boolean;
 }
 
 /** How many of a token's last characters key the cache: 192 bits of its signature. */
@@ -37,7 +39,10 @@ type Jwks = { jwks?(): { keys: object[] } | null };
  * - Only `valid` results are cached, each only until the token's own `exp` (not `exp` plus the
  *   clock skew: inside the leeway the inner signer decides again). `invalid` and `expired`
  *   results are never cached, so every refused token is refused by the real check.
- * - Bounded: least recently used entries are dropped past `maxEntries`.
+ * - Bounded: past `maxEntries` an entry is dropped, oldest first, but one hit since it was
+ *   stored or last spared is moved to the newest end instead (second chance, the CLOCK
+ *   approximation of least recently used). A hit only sets a flag: moving the entry in the
+ *   `Map` on every hit made V8 rehash its table again and again, on the hot path.
  * - Revocation is not this cache's business: the gate asks the revocation list about the
  *   token's `sid` after every verification, cache hit or not. {@link forgetSessions} only
  *   frees the memory early when sessions are revoked.
@@ -90,11 +95,11 @@ export class CachingTokenSigner implements TokenSigner {
     const now = this.options.clock.now();
     const hit = entries.get(key);
     if (hit && hit.token === token) {
-      entries.delete(key);
       if (now >= hit.verifiedAt && now < hit.expiresAt) {
-        entries.set(key, hit);
+        hit.used = true;
         return hit.result;
       }
+      entries.delete(key);
     }
     const result = verify(token);
     if (result.state === 'valid' && now < result.claims.exp * 1000) this.remember(entries, key, token, result, now);
@@ -130,10 +135,23 @@ export class CachingTokenSigner implements TokenSigner {
     Object.freeze(result.claims);
     Object.freeze(result);
     entries.delete(key); // a re-insert moves the key to the newest end
-    entries.set(key, { token, result, verifiedAt: now, expiresAt: result.claims.exp * 1000 });
-    if (entries.size > this.options.maxEntries) {
-      const oldest = entries.keys().next();
-      if (!oldest.done) entries.delete(oldest.value);
-    }
+    entries.set(key, { token, result, verifiedAt: now, expiresAt: result.claims.exp * 1000, used: false });
+    if (entries.size > this.options.maxEntries) evictOne(entries, key, now);
+  }
+}
+
+/**
+ * Drops the oldest entry other than `fresh` (the one just stored) that was not hit since it
+ * was stored or last spared, or is past its `exp`; a hit one is spared once (flag cleared,
+ * moved to the newest end). Ends: every entry passed over loses its flag, so the pass reaches
+ * a spared one again and drops it; there is one besides `fresh`, as `maxEntries` ≥ 1.
+ */
+function evictOne(entries: Map<string, Entry<unknown>>, fresh: string, now: number): void {
+  for (const [key, entry] of entries) {
+    if (key === fresh) continue;
+    entries.delete(key);
+    if (!entry.used || now >= entry.expiresAt) return;
+    entry.used = false;
+    entries.set(key, entry);
   }
 }

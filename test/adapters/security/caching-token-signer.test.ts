@@ -133,6 +133,38 @@ describe('CachingTokenSigner', () => {
     expect(counting.accessChecks).toBe(4);
   });
 
+  it('spares a token hit since it was stored once, and never drops the token just stored for it', () => {
+    const { counting, cached, token } = setup(2);
+    const [a, b, c] = ['a', 'b', 'c'].map((jti) => token({ jti })) as string[];
+    for (const t of [a, b, a, b] as string[]) cached.verifyAccess(t);
+    expect(counting.accessChecks).toBe(2);
+    // Both older entries were hit: each is spared once, then the oldest of them (a) goes, not c.
+    cached.verifyAccess(c!);
+    expect(cached.size).toBe(2);
+    for (const t of [c, b] as string[]) cached.verifyAccess(t);
+    expect(counting.accessChecks).toBe(3);
+    // a again: c and b were hit since, so both are spared once and the older of them (c) goes.
+    cached.verifyAccess(a!);
+    expect(counting.accessChecks).toBe(4);
+    for (const t of [b, a] as string[]) cached.verifyAccess(t);
+    expect(counting.accessChecks).toBe(4);
+    cached.verifyAccess(c!);
+    expect(counting.accessChecks).toBe(5);
+    expect(cached.size).toBe(2);
+  });
+
+  it('a hit moves nothing: a hot token survives a stream of new ones for as long as it keeps being hit', () => {
+    const { counting, cached, token } = setup(3);
+    const hot = token({ jti: 'hot' }) as string;
+    cached.verifyAccess(hot);
+    for (let i = 0; i < 20; i++) {
+      cached.verifyAccess(token({ jti: `cold-${i}` }) as string);
+      cached.verifyAccess(hot);
+    }
+    expect(counting.accessChecks).toBe(21);
+    expect(cached.size).toBe(3);
+  });
+
   it('with maxEntries 0 remembers nothing', () => {
     const { counting, cached, token } = setup(0);
     const t = token();
