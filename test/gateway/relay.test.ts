@@ -18,6 +18,9 @@ let onEndlessClosed: (finished: boolean) => void;
 const LATE_MS = 300;
 let lateClosed: (finished: boolean) => void = () => {};
 let lateArrived: () => void = () => {};
+/** `/sized-split` writes its second half only once this resolves (the client saw the first). */
+let firstHalfSeen: Promise<void> = Promise.resolve();
+const SIZED = 'a body of known length';
 
 beforeAll(async () => {
   upstream = http.createServer((req, res) => {
@@ -45,6 +48,16 @@ beforeAll(async () => {
         clearInterval(timer);
         onEndlessClosed(res.writableFinished);
       });
+      return;
+    }
+    if (req.url === '/sized') {
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(SIZED.length) }).end(req.method === 'HEAD' ? undefined : SIZED);
+      return;
+    }
+    if (req.url === '/sized-split') {
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '12' });
+      res.write('first;');
+      void firstHalfSeen.then(() => res.end('second'));
       return;
     }
     if (req.url === '/late') {
@@ -140,6 +153,54 @@ describe('relaying the upstream answer', () => {
     const answer = await Promise.race([get('/pieces'), timeout]);
     expect(answer).toMatchObject({ status: 200, body: 'piece 0;piece 1;piece 2;piece 3;piece 4;' });
     expect({ finished, aborted: aborted > 0 }).toEqual({ finished: 0, aborted: true });
+  });
+
+  it('a body of known length in one piece arrives whole, with its Content-Length, on a connection kept alive for the next request', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const answers: { status: number; length: string | undefined; body: string; reused: boolean }[] = [];
+      for (const method of ['GET', 'GET', 'HEAD']) {
+        answers.push(
+          await new Promise((resolve, reject) => {
+            const req = http.request({ host: '127.0.0.1', port: gw.port, path: '/sized', method, agent, headers: { authorization: `Bearer ${s.access}` } }, (res) => {
+              let body = '';
+              res.setEncoding('utf8');
+              res.on('data', (c: string) => (body += c));
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, length: res.headers['content-length'], body, reused: req.reusedSocket }));
+            });
+            req.on('error', reject);
+            req.end();
+          }),
+        );
+      }
+      const length = String(SIZED.length);
+      expect(answers).toEqual([
+        { status: 200, length, body: SIZED, reused: false },
+        { status: 200, length, body: SIZED, reused: true },
+        { status: 200, length, body: '', reused: true },
+      ]);
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('a body of known length in two pieces is streamed: the first reaches the client before the upstream sends the second', async () => {
+    let seen!: () => void;
+    firstHalfSeen = new Promise((resolve) => (seen = resolve));
+    const body = new Promise<string>((resolve, reject) => {
+      const req = http.get({ host: '127.0.0.1', port: gw.port, path: '/sized-split', agent: false, headers: { authorization: `Bearer ${s.access}` } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          text += c;
+          if (text === 'first;') seen();
+        });
+        res.on('end', () => resolve(text));
+      });
+      req.on('error', reject);
+    });
+    const timeout = new Promise<'held back'>((resolve) => setTimeout(() => resolve('held back'), 3000).unref());
+    await expect(Promise.race([body, timeout])).resolves.toBe('first;second');
   });
 
   it('afterwards the gateway still proxies normally', async () => {

@@ -78,6 +78,17 @@ export function forward(ex: Exchange, deps: ProxyDeps, done: (status: number, er
 
 const noop = (): void => {};
 
+/** The `Content-Length` among relayed header lines (lower-case names), or -1. */
+function declaredLength(headers: readonly string[]): number {
+  for (let i = 0; i < headers.length; i += 2) {
+    if (headers[i] === 'content-length') {
+      const n = Number(headers[i + 1]);
+      return Number.isSafeInteger(n) && n > 0 ? n : -1;
+    }
+  }
+  return -1;
+}
+
 /** Logged and counted for a request whose client left before the upstream's answer began (nginx's 499). */
 export const CLIENT_CLOSED_REQUEST = 499;
 
@@ -102,6 +113,10 @@ class Relay implements Dispatcher.DispatchHandler {
   private abort: ((reason?: Error) => void) | null = null;
   /** Undici's, to carry on once the client's socket has drained. */
   private resume: () => void = noop;
+  /** The upstream's `Content-Length` while no body byte was relayed yet; -1 once one was, or without it. */
+  private whole = -1;
+  /** The body came in one chunk and was relayed with the response's `end`. */
+  private endedWithBody = false;
 
   constructor(
     private readonly ex: Exchange,
@@ -130,7 +145,9 @@ class Relay implements Dispatcher.DispatchHandler {
     const { res } = ex;
     deps.metrics.upstreamAnswered(ex.match.route.prefix, statusCode, (performance.now() - this.started) / 1000);
     try {
-      res.writeHead(statusCode, relayedResponseHeaders(rawHeaders, ex.ours));
+      const headers = relayedResponseHeaders(rawHeaders, ex.ours);
+      this.whole = declaredLength(headers);
+      res.writeHead(statusCode, headers);
     } catch (e) {
       // A header value Node refuses to send: nothing was written, the client gets a 502.
       deps.logger.warn({ err: e, requestId: ex.requestId }, 'upstream answer not relayable');
@@ -146,6 +163,14 @@ class Relay implements Dispatcher.DispatchHandler {
   onData(chunk: Buffer): boolean {
     if (this.finished) return true;
     const { res } = this.ex;
+    if (chunk.length === this.whole) {
+      // The whole body in one chunk: headers and body leave in one `end`, which, unlike
+      // `write`, schedules no tick to uncork the socket. `onComplete` follows at once.
+      this.endedWithBody = true;
+      res.end(chunk);
+      return true;
+    }
+    this.whole = -1;
     if (res.write(chunk)) return true;
     res.once('drain', this.resume);
     return false;
@@ -153,7 +178,7 @@ class Relay implements Dispatcher.DispatchHandler {
 
   onComplete(): void {
     if (this.finished) return;
-    this.ex.res.end();
+    if (!this.endedWithBody) this.ex.res.end();
     this.finish(this.status);
   }
 
