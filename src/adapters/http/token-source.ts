@@ -22,6 +22,14 @@ export function bearerToken(req: IncomingMessage): string | null {
 }
 
 /** The whitespace `\s` matches in a header value (Node reads values as latin1): tab to CR, space, NBSP. */
+const BEARER = 'bearer';
+
+/** `v` starts with "bearer" in any ASCII letter case (`c | 0x20` folds A–Z onto a–z and nothing else onto a letter). */
+function startsWithBearer(v: string): boolean {
+  for (let i = 0; i < BEARER.length; i++) if ((v.charCodeAt(i) | 0x20) !== BEARER.charCodeAt(i)) return false;
+  return true;
+}
+
 const isSpace = (c: number): boolean => (c >= 9 && c <= 13) || c === 32 || c === 160;
 
 /**
@@ -32,7 +40,7 @@ const isSpace = (c: number): boolean => (c >= 9 && c <= 13) || c === 32 || c ===
  */
 export function bearerOf(value: string): string | null {
   const v = value.trim();
-  if (v.length < 6 || v.slice(0, 6).toLowerCase() !== 'bearer') return null;
+  if (v.length < 6 || !startsWithBearer(v)) return null;
   if (v.length === 6) return '';
   if (!isSpace(v.charCodeAt(6))) return null;
   return v.slice(7).trim();

@@ -27,7 +27,9 @@ function connectionListed(value: string | string[] | undefined): ReadonlySet<str
   const text = Array.isArray(value) ? value.join(',') : value;
   let listed = listedCache.get(text);
   if (!listed) {
-    listed = new Set(text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean));
+    // Hop-by-hop names are dropped anyway: a `Connection: keep-alive` lists nothing more to drop.
+    const names = text.split(',').map((s) => s.trim().toLowerCase()).filter((name) => name !== '' && !HOP_BY_HOP.has(name));
+    listed = names.length > 0 ? new Set(names) : NONE;
     if (listedCache.size < 64) listedCache.set(text, listed);
   }
   return listed;
