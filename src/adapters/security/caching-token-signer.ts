@@ -41,8 +41,9 @@ type Jwks = { jwks?(): { keys: object[] } | null };
  *   results are never cached, so every refused token is refused by the real check.
  * - Bounded: past `maxEntries` an entry is dropped, oldest first, but one hit since it was
  *   stored or last spared is moved to the newest end instead (second chance, the CLOCK
- *   approximation of least recently used). A hit only sets a flag: moving the entry in the
- *   `Map` on every hit made V8 rehash its table again and again, on the hot path.
+ *   approximation of least recently used), at most {@link MAX_SPARED} of them per eviction.
+ *   A hit only sets a flag: moving the entry in the `Map` on every hit made V8 rehash its
+ *   table again and again, on the hot path.
  * - Revocation is not this cache's business: the gate asks the revocation list about the
  *   token's `sid` after every verification, cache hit or not. {@link forgetSessions} only
  *   frees the memory early when sessions are revoked.
@@ -141,17 +142,26 @@ export class CachingTokenSigner implements TokenSigner {
 }
 
 /**
+ * How many hit entries one eviction spares at most. Sparing is amortised (each spare undoes
+ * one hit), but a cache whose every entry was hit could otherwise move all of them in one
+ * request: 10,000 `Map` moves on one request's clock. Past this many, the next one goes.
+ */
+export const MAX_SPARED = 16;
+
+/**
  * Drops the oldest entry other than `fresh` (the one just stored) that was not hit since it
- * was stored or last spared, or is past its `exp`; a hit one is spared once (flag cleared,
- * moved to the newest end). Ends: every entry passed over loses its flag, so the pass reaches
- * a spared one again and drops it; there is one besides `fresh`, as `maxEntries` ≥ 1.
+ * was stored or last spared, or is past its `exp`; a hit one is spared (flag cleared, moved
+ * to the newest end), at most {@link MAX_SPARED} of them, and then the next is dropped
+ * whatever its flag. There is one besides `fresh`, as `maxEntries` ≥ 1.
  */
 function evictOne(entries: Map<string, Entry<unknown>>, fresh: string, now: number): void {
+  let spared = 0;
   for (const [key, entry] of entries) {
     if (key === fresh) continue;
     entries.delete(key);
-    if (!entry.used || now >= entry.expiresAt) return;
+    if (!entry.used || now >= entry.expiresAt || spared === MAX_SPARED) return;
     entry.used = false;
     entries.set(key, entry);
+    spared++;
   }
 }

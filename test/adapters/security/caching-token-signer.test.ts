@@ -1,4 +1,4 @@
-import { CachingTokenSigner } from '../../../src/adapters/security/caching-token-signer';
+import { CachingTokenSigner, MAX_SPARED } from '../../../src/adapters/security/caching-token-signer';
 import { PollingRevocationList } from '../../../src/adapters/revocation/polling-revocation-list';
 import { Argon2PasswordHasher } from '../../../src/adapters/security/argon2-password-hasher';
 import { MemorySessionRepository } from '../../../src/adapters/storage/memory-session-repository';
@@ -163,6 +163,27 @@ describe('CachingTokenSigner', () => {
     }
     expect(counting.accessChecks).toBe(21);
     expect(cached.size).toBe(3);
+  });
+
+  it(`one eviction spares at most ${MAX_SPARED} hit tokens: in a cache whose every token was hit, the next one after them goes`, () => {
+    const size = MAX_SPARED * 4;
+    const { counting, cached, token } = setup(size);
+    const tokens = Array.from({ length: size }, (_, i) => token({ jti: `t-${i}` }) as string);
+    for (const t of tokens) cached.verifyAccess(t);
+    for (const t of tokens) cached.verifyAccess(t);
+    expect(counting.accessChecks).toBe(size);
+    cached.verifyAccess(token({ jti: 'new' }) as string);
+    expect(cached.size).toBe(size);
+    // Regression: the sweep used to move every hit entry before dropping one (here the oldest,
+    // spared and moved to the end: 64 moves). Now the first MAX_SPARED are spared and the next goes.
+    const checksBefore = counting.accessChecks;
+    const missed = tokens.filter((t) => {
+      const before = counting.accessChecks;
+      cached.verifyAccess(t);
+      return counting.accessChecks > before;
+    });
+    expect(missed[0]).toBe(tokens[MAX_SPARED]);
+    expect(counting.accessChecks).toBeGreaterThan(checksBefore);
   });
 
   it('with maxEntries 0 remembers nothing', () => {
