@@ -21,7 +21,6 @@ export function bearerToken(req: IncomingMessage): string | null {
   return bearerOf(header);
 }
 
-/** The whitespace `\s` matches in a header value (Node reads values as latin1): tab to CR, space, NBSP. */
 const BEARER = 'bearer';
 
 /** `v` starts with "bearer" in any ASCII letter case (`c | 0x20` folds A–Z onto a–z and nothing else onto a letter). */
@@ -30,6 +29,7 @@ function startsWithBearer(v: string): boolean {
   return true;
 }
 
+/** The whitespace `\s` matches in a header value (Node reads values as latin1): tab to CR, space, NBSP. */
 const isSpace = (c: number): boolean => (c >= 9 && c <= 13) || c === 32 || c === 160;
 
 /**
