@@ -64,7 +64,7 @@ export function forward(ex: Exchange, deps: ProxyDeps, done: (status: number, er
   // The origin comes only from the route; the client's path is only ever a path (SPEC §5).
   deps.dispatcher.dispatch(
     {
-      origin: match.route.upstream.origin,
+      origin: match.origin,
       path: match.upstreamPath,
       method: req.method as Dispatcher.HttpMethod,
       headers: exchangeRequestHeaders(ex, deps.settings),
@@ -191,7 +191,7 @@ class Relay implements Dispatcher.DispatchHandler {
       this.finish(this.status);
       return;
     }
-    deps.logger.warn({ err, requestId: ex.requestId, upstream: ex.match.route.upstream.origin }, 'upstream request failed');
+    deps.logger.warn({ err, requestId: ex.requestId, upstream: ex.match.origin }, 'upstream request failed');
     const error = upstreamError(err);
     deps.metrics.upstreamAnswered(ex.match.route.prefix, error.code === 'gateway_timeout' ? 504 : 502, (performance.now() - this.started) / 1000);
     this.finish(0, error);

@@ -22,6 +22,11 @@ export interface RouteMatch {
   route: Route;
   /** Path and query to request from the upstream: always starts with a single `/`. */
   upstreamPath: string;
+  /**
+   * The upstream's origin, the one string made at start: `URL#origin` makes a new string on
+   * every read, which the connection pool's lookup would then hash again on every request.
+   */
+  origin: string;
 }
 
 const httpUrl = z.string().refine((s) => /^https?:\/\/[^/]/i.test(s) && URL.canParse(s), 'must be an http(s) URL');
@@ -81,7 +86,7 @@ export function loadRoutesFile(path: string): Route[] {
 export class RouteTable {
   private readonly routes: Route[];
   /** Per route, what matching needs and never changes: `key/`, the upstream's base path, the segments to strip. */
-  private readonly compiled: { route: Route; key: string; under: string; base: string; strip: number }[];
+  private readonly compiled: { route: Route; key: string; under: string; base: string; strip: number; origin: string }[];
 
   constructor(routes: Route[], defaultUpstream: URL | null) {
     this.routes = [...routes].sort((a, b) => b.key.length - a.key.length);
@@ -94,6 +99,7 @@ export class RouteTable {
       under: `${route.key}/`,
       base: route.upstream.pathname.replace(/\/+$/, ''),
       strip: route.stripPrefix && route.key !== '/' ? route.key.split('/').length - 1 : 0,
+      origin: route.upstream.origin,
     }));
   }
 
@@ -107,7 +113,7 @@ export class RouteTable {
     for (const c of this.compiled) {
       if (!(c.key === '/' || key === c.key || key.startsWith(c.under))) continue;
       const rest = c.strip > 0 ? stripSegments(canonical.path, c.strip) : canonical.path;
-      return { route: c.route, upstreamPath: c.base + rest + canonical.search };
+      return { route: c.route, upstreamPath: c.base + rest + canonical.search, origin: c.origin };
     }
     return null;
   }
