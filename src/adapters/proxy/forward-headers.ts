@@ -123,13 +123,36 @@ export function relayedResponseHeaders(raw: readonly RawField[], ours: readonly 
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = headerNameToString(raw[i]!);
     if (name === 'connection') {
-      listed = connectionListed(text(raw[i + 1]!));
+      const value = raw[i + 1]!;
+      if (!listsNothing(value)) listed = connectionListed(text(value));
       continue;
     }
     if (HOP_BY_HOP.has(name) || replacedByOurs(name, ours)) continue;
     out.push(name, text(raw[i + 1]!));
   }
   return listed === NONE ? out : withoutListed(out, listed, ours.length * 2);
+}
+
+/**
+ * A response's `Connection: keep-alive` or `close` (any letter case), read off undici's bytes:
+ * nearly every upstream sends one of the two, and neither names a field to drop, so the value
+ * is neither decoded nor looked up. Anything else goes to {@link connectionListed}.
+ */
+function listsNothing(value: RawField): boolean {
+  if (typeof value === 'string') return false;
+  return equalsIgnoringCase(value, 'keep-alive') || equalsIgnoringCase(value, 'close');
+}
+
+/** `bytes` spell `lower` (lower-case ASCII), where each letter may also be upper case. */
+function equalsIgnoringCase(bytes: Buffer, lower: string): boolean {
+  if (bytes.length !== lower.length) return false;
+  for (let i = 0; i < lower.length; i++) {
+    const want = lower.charCodeAt(i);
+    const got = bytes[i]!;
+    // `| 0x20` maps exactly A–Z onto a–z among the bytes that can give a letter.
+    if (got !== want && !(want >= 97 && want <= 122 && (got | 0x20) === want)) return false;
+  }
+  return true;
 }
 
 function replacedByOurs(name: string, ours: readonly (readonly [string, string])[]): boolean {

@@ -64,10 +64,18 @@ describe('relayedResponseHeaders', () => {
     expect(relayedResponseHeaders(upstream, ours)).toEqual(['x-request-id', 'rid', 'set-cookie', 'access_token=t', 'set-cookie', 'theirs=1', 'etag', '"v1"']);
   });
 
-  it.each(['keep-alive', 'close', 'Keep-Alive', 'close, keep-alive'])('Connection: %s lists only hop-by-hop names: every other line passes, in order', (connection) => {
+  it.each(['keep-alive', 'close', 'Keep-Alive', 'KEEP-ALIVE', 'Close', 'close, keep-alive'])('Connection: %s lists only hop-by-hop names: every other line passes, in order', (connection) => {
     const upstream = raw('Content-Type', 'text/plain', 'Connection', connection, 'Keep-Alive', 'timeout=5', 'Content-Length', '2', 'Date', 'x');
     expect(relayedResponseHeaders(upstream, [['x-request-id', 'rid']])).toEqual(['x-request-id', 'rid', 'content-type', 'text/plain', 'content-length', '2', 'date', 'x']);
   });
+
+  it.each(['keep_alive', 'Keep-Alivf', 'closed', 'clos', 'xlose', 'keep-alivee'])(
+    'Connection: %s, close to keep-alive or close but neither, is read as a list: the line it names is dropped',
+    (connection) => {
+      const upstream = raw('Content-Type', 'text/plain', connection, 'v', 'Connection', connection);
+      expect(relayedResponseHeaders(upstream, [])).toEqual(['content-type', 'text/plain']);
+    },
+  );
 
   it('keeps values byte for byte (latin1), from Buffers as from strings', () => {
     const value = 'caf\u00e9; q="x"';
