@@ -26,11 +26,12 @@ import { gatewayListener } from './adapters/http/entry';
 import { SYSTEM_PATHS } from './adapters/http/system-routes';
 import { verifyEndpoint } from './adapters/http/verify-endpoint';
 import type { GatewayMetrics } from './adapters/metrics/gateway-metrics';
-import type { ProxyDeps } from './adapters/proxy/forward';
+import { ADDED_HEADER_NAMES, type ProxyDeps } from './adapters/proxy/forward';
 import { headerKey } from './adapters/proxy/forward-headers';
 import { httpProxy } from './adapters/proxy/http-proxy';
 import type { RouteTable } from './adapters/proxy/route-table';
 import { SocketRegistry } from './adapters/proxy/socket-registry';
+import { enterKnownHeaderNames } from './adapters/proxy/undici-known-names';
 import { websocketUpgradeHandler } from './adapters/proxy/websocket-proxy';
 import type { CachingTokenSigner } from './adapters/security/caching-token-signer';
 import { TYPES, type Lifecycle } from './service-ids';
@@ -84,7 +85,10 @@ export function bindGateway(c: Container, config: Config): void {
     [T.Login, T.Refresh, T.Logout, T.Gate, T.ListSessions, T.Signer, T.Sessions, T.Logger, T.Metrics, T.Users, T.Admission, T.Cookies, T.Lifecycle, T.CompleteMfaLogin, T.BeginTotp, T.ConfirmTotp, T.Totp],
   );
   c.bind(T.App).toResolvedValue((deps: HttpDeps) => buildApp(deps), [T.HttpDeps]);
-  c.bind(T.Dispatcher).toResolvedValue(() => new Agent({ keepAliveTimeout: 30_000, connections: 256 }));
+  c.bind(T.Dispatcher).toResolvedValue(() => {
+    enterKnownHeaderNames(ADDED_HEADER_NAMES);
+    return new Agent({ keepAliveTimeout: 30_000, connections: 256 });
+  });
   c.bind(T.ProxyDeps).toResolvedValue(
     (dispatcher: Dispatcher, logger: Logger, metrics: GatewayMetrics): ProxyDeps => ({
       dispatcher,

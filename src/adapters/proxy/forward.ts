@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { Identity } from '../../application/authenticate-request';
 import type { ClientAddress } from '../http/client-address';
-import { identityHeaders } from '../http/identity-headers';
+import { IDENTITY_HEADERS, identityHeaders } from '../http/identity-headers';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { relayedResponseHeaders, upstreamRequestHeaders, type StripSettings } from './forward-headers';
 import type { RouteMatch } from './route-table';
@@ -33,6 +33,9 @@ export interface Exchange {
   /** tokengate's headers on the answer (request id, reissued tokens): they win over the upstream's. */
   ours: readonly [string, string][];
 }
+
+/** The names of the lines tokengate adds to every upstream request (SPEC §5), the identity's included. */
+export const ADDED_HEADER_NAMES: readonly string[] = ['x-request-id', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', ...IDENTITY_HEADERS];
 
 /**
  * The request headers the upstream receives for an exchange, as undici's flat `[name, value, …]`
