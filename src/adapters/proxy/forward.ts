@@ -34,8 +34,11 @@ export interface Exchange {
   ours: readonly [string, string][];
 }
 
+/** The request id and `X-Forwarded-*` lines tokengate adds upstream, in the order written. */
+const [REQUEST_ID, FORWARDED_FOR, FORWARDED_PROTO, FORWARDED_HOST] = ['x-request-id', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host'] as const;
+
 /** The names of the lines tokengate adds to every upstream request (SPEC §5), the identity's included. */
-export const ADDED_HEADER_NAMES: readonly string[] = ['x-request-id', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', ...IDENTITY_HEADERS];
+export const ADDED_HEADER_NAMES: readonly string[] = [REQUEST_ID, FORWARDED_FOR, FORWARDED_PROTO, FORWARDED_HOST, ...IDENTITY_HEADERS];
 
 /**
  * The request headers the upstream receives for an exchange, as undici's flat `[name, value, …]`
@@ -43,7 +46,7 @@ export const ADDED_HEADER_NAMES: readonly string[] = ['x-request-id', 'x-forward
  */
 export function exchangeRequestHeaders(ex: Omit<Exchange, 'res' | 'ours' | 'match'>, settings: StripSettings): string[] {
   const out = upstreamRequestHeaders(ex.req.headers, settings);
-  out.push('x-request-id', ex.requestId, 'x-forwarded-for', ex.client.ip, 'x-forwarded-proto', ex.client.protocol, 'x-forwarded-host', ex.client.host);
+  out.push(REQUEST_ID, ex.requestId, FORWARDED_FOR, ex.client.ip, FORWARDED_PROTO, ex.client.protocol, FORWARDED_HOST, ex.client.host);
   if (ex.identity) {
     const identity = identityHeaders(ex.identity);
     for (let i = 0; i < identity.length; i++) out.push(identity[i]!);
