@@ -48,6 +48,8 @@ declare module 'autocannon' {
     }
     interface Instance extends Promise<Result> {
       stop(): void;
+      /** Every response, before autocannon's histogram rounds its time to whole milliseconds. */
+      on(event: 'response', listener: (client: Client, statusCode: number, resBytes: number, responseTimeMs: number) => void): this;
     }
   }
   function autocannon(options: autocannon.Options): autocannon.Instance;

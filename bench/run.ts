@@ -112,7 +112,7 @@ async function main(): Promise<void> {
           }
           const sample = await measure(server, await sc.load(context(target)), run);
           samples.set(key, [...(samples.get(key) ?? []), sample]);
-          log(`round ${round + 1}/${s.rounds}  ${sc.id.padEnd(8)} ${labels[target]?.padEnd(40)} ${Math.round(sample.rps).toString().padStart(6)} req/s  p99 ${sample.p99Ms.toFixed(1)} ms${sample.errors ? `  ${sample.errors} errors` : ''}`);
+          log(`round ${round + 1}/${s.rounds}  ${sc.id.padEnd(8)} ${labels[target]?.padEnd(40)} ${Math.round(sample.rps).toString().padStart(6)} req/s  p99 ${sample.p99Ms.toFixed(2)} ms${sample.errors ? `  ${sample.errors} errors` : ''}`);
         }
       }
     }
