@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { measure, warmUp, type Sample } from './measure';
-import { compare, formatComparisons, goalsLine } from './comparisons';
+import { COMPARISONS, compare, formatComparisons, goalsLine } from './comparisons';
+import { measurementOrder, roundOrder } from './order';
 import { formatTable, summarize, type Cell } from './report';
 import { SCENARIOS, type LoadContext, type Scenario } from './scenarios';
 import { loginMany, type HeldSession } from './sessions';
@@ -96,24 +97,27 @@ async function main(): Promise<void> {
       };
     };
     const samples = new Map<string, Sample[]>();
-    const warmed = new Set<string>();
+    const byId = new Map(scenarios.map((sc) => [sc.id, sc]));
+    const order = measurementOrder(
+      scenarios.flatMap((sc) => [...(sc.baseline ? [sc.baseline] : []), ...sc.targets].map((target) => ({ scenario: sc.id, target }))),
+      [...COMPARISONS, ...scenarios.flatMap((sc) => sc.targets.map((target) => ({ numerator: { scenario: sc.id, target }, denominator: { scenario: sc.id, target: sc.baseline ?? target } })))],
+    );
+    const run = { connections: s.connections, seconds: s.duration, wrk: s.wrk };
+    const cellOf = (u: { scenario: string; target: string }) => ({ sc: byId.get(u.scenario) as Scenario, target: u.target as TargetId, server: lab.servers[u.target as TargetId] as Lab['servers'][TargetId] & object });
+    // Every cell warmed once before the first round, so that no warm-up runs between the two cells of a pair.
+    for (const u of order) {
+      if (interrupted) break;
+      const { sc, target, server } = cellOf(u);
+      await warmUp(server, await sc.load(context(target)), { ...run, seconds: s.warmup });
+    }
     for (let round = 0; round < s.rounds && !interrupted; round++) {
-      for (const sc of scenarios) {
-        const order = [...(sc.baseline ? [sc.baseline] : []), ...sc.targets];
-        const rotated = order.map((_, i) => order[(i + round) % order.length] as TargetId);
-        for (const target of rotated) {
-          if (interrupted) break;
-          const server = lab.servers[target] as Lab['servers'][TargetId] & object;
-          const key = `${sc.id}/${target}`;
-          const run = { connections: s.connections, seconds: s.duration, wrk: s.wrk };
-          if (!warmed.has(key)) {
-            await warmUp(server, await sc.load(context(target)), { ...run, seconds: s.warmup });
-            warmed.add(key);
-          }
-          const sample = await measure(server, await sc.load(context(target)), run);
-          samples.set(key, [...(samples.get(key) ?? []), sample]);
-          log(`round ${round + 1}/${s.rounds}  ${sc.id.padEnd(8)} ${labels[target]?.padEnd(40)} ${Math.round(sample.rps).toString().padStart(6)} req/s  p99 ${sample.p99Ms.toFixed(2)} ms${sample.errors ? `  ${sample.errors} errors` : ''}`);
-        }
+      for (const u of roundOrder(order, round)) {
+        if (interrupted) break;
+        const { sc, target, server } = cellOf(u);
+        const key = `${sc.id}/${target}`;
+        const sample = await measure(server, await sc.load(context(target)), run);
+        samples.set(key, [...(samples.get(key) ?? []), sample]);
+        log(`round ${round + 1}/${s.rounds}  ${sc.id.padEnd(8)} ${labels[target]?.padEnd(40)} ${Math.round(sample.rps).toString().padStart(6)} req/s  p99 ${sample.p99Ms.toFixed(2)} ms${sample.errors ? `  ${sample.errors} errors` : ''}`);
       }
     }
     const cells: Cell[] = scenarios.flatMap((sc) =>
