@@ -1,11 +1,9 @@
 import type { Sample } from './measure';
+import type { Unit } from './order';
 import { ratio, type Cell } from './report';
 
 /** One cell of the run: a scenario measured against a target. */
-interface CellRef {
-  scenario: string;
-  target: string;
-}
+type CellRef = Unit;
 
 /** Two cells compared round by round (median of the per-round ratios), with the goal it must meet, if any. */
 export interface Comparison {
