@@ -30,14 +30,14 @@ export function measurementOrder(cells: readonly Unit[], pairs: readonly Pair[])
   const order = [...cells];
   const kept = new Set<string>();
   const at = (u: Unit) => order.findIndex((c) => key(c) === key(u));
-  const neighbours = (i: number) => [order[i - 1], order[i + 1]].filter((c): c is Unit => c !== undefined);
-  const isKept = (u: Unit, i: number) => neighbours(i).some((n) => kept.has(edge(u, n)));
+  /** `u` is bound to a neighbour by a pair seated earlier. */
+  const isKept = (u: Unit) => [order[at(u) - 1], order[at(u) + 1]].some((n) => n !== undefined && kept.has(edge(u, n)));
   for (const { numerator, denominator } of pairs) {
     if (at(numerator) < 0 || at(denominator) < 0 || key(numerator) === key(denominator)) continue;
     let seated = Math.abs(at(numerator) - at(denominator)) === 1;
     if (!seated) {
       // Move whichever cell is free to move, the denominator first (a baseline is often shared).
-      const mover = [denominator, numerator].find((u) => !isKept(u, at(u)));
+      const mover = [denominator, numerator].find((u) => !isKept(u));
       if (mover) moveNear(order, mover, mover === numerator ? denominator : numerator, kept);
       seated = mover !== undefined;
     }

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 export interface BenchSettings {
   /** Measured seconds per run. */
   duration: number;
-  /** Unmeasured seconds before a cell's first run (JIT, connection pools). */
+  /** Unmeasured seconds of the same load right before each measurement (JIT, connection pools, a server idle while others ran). */
   warmup: number;
   /** Interleaved rounds; the table shows medians over them. */
   rounds: number;
