@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { measure, warmUp, type Sample } from './measure';
+import { measure, type Sample } from './measure';
 import { COMPARISONS, compare, formatComparisons, goalsLine } from './comparisons';
 import { measurementOrder, roundOrder } from './order';
 import { formatTable, summarize, type Cell } from './report';
 import { SCENARIOS, type LoadContext, type Scenario } from './scenarios';
-import { loginMany, type HeldSession } from './sessions';
+import { sessionPools } from './sessions';
 import { readSettings, type BenchSettings } from './settings';
 import { nginxAvailable } from './nginx';
 import { wrkAvailable } from './wrk';
@@ -83,17 +83,14 @@ async function main(): Promise<void> {
     }
     const authBase = (['tg-sqlite', 'tg-mysql', 'tg-sqlite-nocache', 'tg-workers', 'scale-tg'] as TargetId[]).map((t) => lab.servers[t]?.url).find(Boolean);
     if (!authBase) throw new Error('no tokengate target selected');
-    const pools = new Map<string, Promise<HeldSession[]>>();
+    const pool = sessionPools(s.connections);
     const context = (target: TargetId): LoadContext => {
       const own = target.startsWith('tg-') || target.startsWith('scale-tg') ? (lab.servers[target]?.url as string) : authBase;
       return {
         authBase: own,
         connections: s.connections,
         stormSize: s.stormSize,
-        sessions: () => {
-          if (!pools.has(own)) pools.set(own, loginMany(own, s.connections));
-          return pools.get(own) as Promise<HeldSession[]>;
-        },
+        sessions: () => pool(own),
       };
     };
     const samples = new Map<string, Sample[]>();
@@ -102,7 +99,7 @@ async function main(): Promise<void> {
       scenarios.flatMap((sc) => [...(sc.baseline ? [sc.baseline] : []), ...sc.targets].map((target) => ({ scenario: sc.id, target }))),
       [...COMPARISONS, ...scenarios.flatMap((sc) => sc.targets.map((target) => ({ numerator: { scenario: sc.id, target }, denominator: { scenario: sc.id, target: sc.baseline ?? target } })))],
     );
-    const run = { connections: s.connections, seconds: s.duration, wrk: s.wrk };
+    const run = { connections: s.connections, seconds: s.duration, warmup: s.warmup, wrk: s.wrk };
     const cellOf = (u: { scenario: string; target: string }) => ({ sc: byId.get(u.scenario) as Scenario, target: u.target as TargetId, server: lab.servers[u.target as TargetId] as Lab['servers'][TargetId] & object });
     for (let round = 0; round < s.rounds && !interrupted; round++) {
       for (const u of roundOrder(order, round)) {
@@ -112,9 +109,8 @@ async function main(): Promise<void> {
         // spends 51–63 µs of CPU a request in its first second after other servers ran, against
         // 43–48 in the seconds after, so a cell that follows its own server's previous cell
         // (cookies right after bearer on one tokengate) would gain on its partner.
-        await warmUp(server, await sc.load(context(target)), { ...run, seconds: s.warmup });
         const key = `${sc.id}/${target}`;
-        const sample = await measure(server, await sc.load(context(target)), run);
+        const sample = await measure(server, () => sc.load(context(target)), run);
         samples.set(key, [...(samples.get(key) ?? []), sample]);
         log(`round ${round + 1}/${s.rounds}  ${sc.id.padEnd(8)} ${labels[target]?.padEnd(40)} ${Math.round(sample.rps).toString().padStart(6)} req/s  p99 ${sample.p99Ms.toFixed(2)} ms${sample.errors ? `  ${sample.errors} errors` : ''}`);
       }
@@ -155,6 +151,10 @@ async function main(): Promise<void> {
     writeFileSync(file, JSON.stringify(report, null, 2));
     log(`results written to ${file}`);
     log(goalsLine(comparisons));
+    const erring = cells.filter((c) => c.samples.some((x) => x.errors > 0));
+    if (erring.length) {
+      log(`warning: errors (non-2xx answers, failed connections, timeouts) per round in ${erring.map((c) => `${c.scenario}/${c.target} [${c.samples.map((x) => x.errors).join(', ')}]`).join('; ')}; req/s counts every answer, so these cells' figures are not the server's normal work`);
+    }
     if (loadStart[0] !== undefined && loadStart[0] > 0.5) log(`note: the load average was ${loadStart[0].toFixed(2)} at start; other processes shared the cores`);
   } finally {
     await lab.close();

@@ -1,12 +1,16 @@
 import type autocannon from 'autocannon';
-import { header, login, loginMany, type HeldSession } from './sessions';
+import { header, type LoadSpec } from './autocannon-load';
+import { login, loginMany, type HeldSession } from './sessions';
 import { BENCH_USER, type TargetId } from './targets';
 
 /** What one measured run sends, built fresh for each run. */
 export interface Load {
-  /** Path of the URL autocannon starts from. */
+  /** Path of the URL the load generator drives. */
   path: string;
-  options: Omit<autocannon.Options, 'url' | 'connections' | 'duration'>;
+  /** When set, autocannon drives the load from a child process of its own (measure.ts). */
+  spec?: LoadSpec;
+  /** Otherwise autocannon drives it from the orchestrator, with these options (loads that call back into it). */
+  options?: Omit<autocannon.Options, 'url' | 'connections' | 'duration'>;
   /** When set, wrk drives the load instead of autocannon, sending these header sets in turn. */
   wrkHeaderSets?: Record<string, string>[];
   /** Extra load while the run lasts (the login storm); resolves once `stopped()` is true. */
@@ -49,13 +53,12 @@ function perClient(pool: HeldSession[], apply: (client: autocannon.Client, s: He
 
 const staticHeaders = (path: string, pool: HeldSession[], headers: (s: HeldSession) => Record<string, string>): Load => ({
   path,
-  options: { setupClient: perClient(pool, (client, s) => client.setHeaders(headers(s))) },
+  spec: { perConnection: pool.map(headers) },
 });
 
 /** The same headers as {@link staticHeaders}, sent by wrk: each request takes the next session's. */
 const wrkHeaders = (path: string, pool: HeldSession[], headers: (s: HeldSession) => Record<string, string>): Load => ({
   path,
-  options: {},
   wrkHeaderSets: pool.map(headers),
 });
 
@@ -90,40 +93,28 @@ function mixedLoad(pool: HeldSession[]): Load {
   };
 }
 
-function refreshLoad(pool: HeldSession[]): Load {
-  return {
-    path: '/auth/refresh',
-    options: {
-      setupClient: perClient(pool, (client, s) => {
-        client.setRequests([
-          {
-            method: 'POST',
-            path: '/auth/refresh',
-            // Each request spends the connection's refresh token; the answer carries the next one.
-            setupRequest: (req) => ((req.headers = { 'x-refresh-token': s.refresh }), req),
-            onResponse: (status, _body, _ctx, headers) => {
-              const next = header(headers, 'x-refresh-token');
-              if (status === 200 && next) s.refresh = next;
-            },
-          },
-        ]);
-      }),
-    },
-  };
-}
+/** Each connection spends its refresh token; the answer's new one is the connection's next (a chain, none reused). */
+const refreshLoad = (pool: HeldSession[]): Load => ({
+  path: '/auth/refresh',
+  spec: { method: 'POST', perConnection: pool.map((s) => ({ 'x-refresh-token': s.refresh })), chain: 'x-refresh-token' },
+});
 
 function stormLoad(ctx: LoadContext, pool: HeldSession[]): Load {
   let logins = 0;
   let failed = 0;
+  let firstFailure = '';
   return {
     ...staticHeaders(PROXIED, pool, (s) => ({ authorization: bearer(s.access) })),
     during: async (stopped) => {
       while (!stopped()) {
         const wave = await Promise.allSettled(Array.from({ length: ctx.stormSize }, () => login(ctx.authBase)));
-        for (const r of wave) r.status === 'fulfilled' ? logins++ : failed++;
+        for (const r of wave) {
+          if (r.status === 'fulfilled') logins++;
+          else if (failed++ === 0) firstFailure = r.reason instanceof Error ? r.reason.message : String(r.reason);
+        }
       }
     },
-    note: (seconds) => `${Math.round(logins / seconds)} logins/s alongside${failed ? `, ${failed} failed` : ''}`,
+    note: (seconds) => `${Math.round(logins / seconds)} logins/s alongside${failed ? `, ${failed} failed (${firstFailure.slice(0, 80)})` : ''}`,
   };
 }
 
@@ -181,7 +172,7 @@ export const SCENARIOS: Scenario[] = [
     targets: ['tg-sqlite', 'tg-mysql'],
     load: async () => ({
       path: '/auth/login',
-      options: { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(BENCH_USER) },
+      spec: { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(BENCH_USER) },
     }),
   },
   {

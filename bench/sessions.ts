@@ -54,10 +54,28 @@ export async function loginMany(base: string, count: number, parallel = 8): Prom
   return out;
 }
 
-/** A header's value from autocannon's response headers (names as sent, any case). */
-export function header(headers: Record<string, string | string[]>, name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === name) return Array.isArray(value) ? value[0] : value;
-  }
-  return undefined;
+/**
+ * Held sessions per tokengate, `count` each, logged in anew once two thirds of their access
+ * tokens' lifetime has passed. A default run (six rounds) lasts longer than the default
+ * `ACCESS_TOKEN_TTL` of 15 minutes: with sessions from its start, the last round's requests
+ * were answered 401 (bearer) or reissued every time (cookies).
+ */
+export function sessionPools(count: number, log: (base: string, count: number) => Promise<HeldSession[]> = loginMany, nowMs = () => Date.now()) {
+  const pools = new Map<string, { renewAtMs: number; sessions: Promise<HeldSession[]> }>();
+  return (base: string): Promise<HeldSession[]> => {
+    const held = pools.get(base);
+    if (held && nowMs() < held.renewAtMs) return held.sessions;
+    const sessions = log(base, count);
+    const entry = { renewAtMs: Infinity, sessions };
+    pools.set(base, entry);
+    void sessions.then(
+      (list) => {
+        const exp = Math.min(...list.map((s) => claimsOf(s.access).exp));
+        const iat = Math.max(...list.map((s) => claimsOf(s.access).iat));
+        entry.renewAtMs = (iat + ((exp - iat) * 2) / 3) * 1000;
+      },
+      () => pools.delete(base),
+    );
+    return sessions;
+  };
 }

@@ -6,7 +6,7 @@ export interface BenchSettings {
   duration: number;
   /** Unmeasured seconds of the same load right before each measurement (JIT, connection pools, a server idle while others ran). */
   warmup: number;
-  /** Interleaved rounds; the table shows medians over them. */
+  /** Interleaved rounds, odd ones run backwards (order.ts), so an even number weighs both orders alike; the table shows medians over them. */
   rounds: number;
   connections: number;
   /** Server account allowed to create and drop a database; null skips MySQL. */
@@ -61,7 +61,7 @@ export function readSettings(): BenchSettings {
   return {
     duration: number('BENCH_DURATION', 3, 1),
     warmup: number('BENCH_WARMUP', 1, 0),
-    rounds: Math.round(number('BENCH_ROUNDS', 5, 1)),
+    rounds: Math.round(number('BENCH_ROUNDS', 6, 1)),
     connections: Math.round(number('BENCH_CONNECTIONS', 50, 1)),
     mysqlUrl: mysql === '' || mysql === 'off' ? null : mysql,
     scenarios: list('BENCH_SCENARIOS'),
