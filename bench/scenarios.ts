@@ -1,7 +1,7 @@
 import type autocannon from 'autocannon';
 import { header, type LoadSpec } from './autocannon-load';
 import { login, loginMany, type HeldSession } from './sessions';
-import { BENCH_USER, type TargetId } from './targets';
+import { BENCH_USER, stormUsers, type TargetId } from './targets';
 
 /** What one measured run sends, built fresh for each run. */
 export interface Load {
@@ -103,11 +103,14 @@ function stormLoad(ctx: LoadContext, pool: HeldSession[]): Load {
   let logins = 0;
   let failed = 0;
   let firstFailure = '';
+  // A wave spread over several accounts, each under the per-account ceiling (targets.ts).
+  const accounts = stormUsers(ctx.stormSize);
+  const users = Array.from({ length: ctx.stormSize }, (_, i) => accounts[i % accounts.length] as (typeof accounts)[number]);
   return {
     ...staticHeaders(PROXIED, pool, (s) => ({ authorization: bearer(s.access) })),
     during: async (stopped) => {
       while (!stopped()) {
-        const wave = await Promise.allSettled(Array.from({ length: ctx.stormSize }, () => login(ctx.authBase)));
+        const wave = await Promise.allSettled(users.map((user) => login(ctx.authBase, user)));
         for (const r of wave) {
           if (r.status === 'fulfilled') logins++;
           else if (failed++ === 0) firstFailure = r.reason instanceof Error ? r.reason.message : String(r.reason);

@@ -32,11 +32,11 @@ export function expiredCopy(access: string): string {
   return benchSigner.signAccess({ sub: c.sub, sid: c.sid, jti: `${c.jti}-old`, iat: c.iat - shift, exp: c.exp - shift, roles: c.roles, username: c.username });
 }
 
-export async function login(base: string): Promise<HeldSession> {
+export async function login(base: string, user: { username: string; password: string } = BENCH_USER): Promise<HeldSession> {
   const res = await fetch(`${base}/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(BENCH_USER),
+    body: JSON.stringify(user),
   });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`login answered ${res.status}: ${text}`);

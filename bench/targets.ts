@@ -9,6 +9,18 @@ import { startServer, type ServerProcess } from './processes';
 import type { BenchSettings } from './settings';
 
 export const BENCH_USER = { username: 'bench', password: 'bench-password-0123' };
+
+/**
+ * Logins of one account in flight at once that the storm sends at most: attempts in flight
+ * count toward the fixed per-account ceiling of 100 (docs/security.md §1), so a wave of 200
+ * logins of `bench` alone had half refused with 429 before any password was checked.
+ */
+export const STORM_LOGINS_PER_USER = 50;
+
+/** The accounts a storm of `stormSize` concurrent logins spreads over (added to the tokengate it hits). */
+export function stormUsers(stormSize: number): { username: string; password: string }[] {
+  return Array.from({ length: Math.ceil(stormSize / STORM_LOGINS_PER_USER) }, (_, i) => ({ username: `storm-${i + 1}`, password: BENCH_USER.password }));
+}
 /** Shared with the tokengate processes so the benchmark can mint expired access tokens. */
 export const BENCH_SECRET = randomBytes(32).toString('base64url');
 
@@ -63,13 +75,13 @@ export interface Lab {
 
 const dist = (s: BenchSettings, path: string) => join(s.root, 'dist', path);
 
-function addUser(s: BenchSettings, env: Record<string, string>): void {
-  const r = spawnSync(process.execPath, [dist(s, 'src/cli.js'), 'user', 'add', BENCH_USER.username, '--password-stdin'], {
+function addUser(s: BenchSettings, env: Record<string, string>, user: { username: string; password: string } = BENCH_USER): void {
+  const r = spawnSync(process.execPath, [dist(s, 'src/cli.js'), 'user', 'add', user.username, '--password-stdin'], {
     env: { PATH: process.env.PATH ?? '', ...env },
-    input: BENCH_USER.password,
+    input: user.password,
     encoding: 'utf8',
   });
-  if (r.status !== 0) throw new Error(`could not add the bench user: ${r.stderr.trim()}`);
+  if (r.status !== 0) throw new Error(`could not add the bench user ${user.username}: ${r.stderr.trim()}`);
 }
 
 async function createMysqlDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
@@ -125,7 +137,7 @@ export async function startLab(s: BenchSettings, wanted: Set<TargetId>, tokengat
     await start('bare-200-identity-workers', { name: 'bare-200-identity-workers', ...clustered('upstream.js', { BENCH_BODY: 'identity' }) });
     await start('fastify-peer', { name: 'fastify-peer', script: dist(s, 'bench/servers/fastify-peer.js'), env: { ...PEER_JWT, UPSTREAM_URL: upstream.url }, readyPath: '/', readyStatus: 401, probe });
     await start('verify-peer', { name: 'verify-peer', script: dist(s, 'bench/servers/verify-peer.js'), env: PEER_JWT, readyPath: '/', readyStatus: 401, probe });
-    const tokengate = async (id: TargetId, databaseUrl: string | null, extra: Record<string, string> = {}) => {
+    const tokengate = async (id: TargetId, databaseUrl: string | null, extra: Record<string, string> = {}, users = [BENCH_USER]) => {
       if (!wanted.has(id)) return;
       const dataDir = mkdtempSync(join(tmpdir(), `tokengate-bench-${id}-`));
       cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -147,10 +159,11 @@ export async function startLab(s: BenchSettings, wanted: Set<TargetId>, tokengat
         ...tokengateEnv,
       };
       for (const [name, value] of Object.entries(tokengateEnv)) if (value === '') delete (env as Record<string, string>)[name];
-      addUser(s, env);
+      for (const user of users) addUser(s, env, user);
       await start(id, { name: id, script: dist(s, 'src/main.js'), env, readyPath: '/healthz', probe: extra.WORKERS ? undefined : probe });
     };
-    await tokengate('tg-sqlite', null);
+    // The storm scenario's only target.
+    await tokengate('tg-sqlite', null, {}, [BENCH_USER, ...stormUsers(s.stormSize)]);
     await tokengate('tg-sqlite-nocache', null, { TOKEN_CACHE_SIZE: '0' });
     await tokengate('tg-workers', null, { WORKERS: 'auto' });
     if (wanted.has('tg-mysql')) {

@@ -1,4 +1,5 @@
 import { benchSigner, sessionPools, type HeldSession } from '../../bench/sessions';
+import { BENCH_USER, STORM_LOGINS_PER_USER, stormUsers } from '../../bench/targets';
 
 /** The bench's held sessions are logged in anew before their access tokens expire. */
 describe('bench session pools', () => {
@@ -42,5 +43,17 @@ describe('bench session pools', () => {
     await new Promise((r) => setImmediate(r));
     fail = false;
     await expect(pool('http://a')).resolves.toHaveLength(1);
+  });
+});
+
+describe('the login storm spreads its waves over accounts', () => {
+  it('gives every account at most STORM_LOGINS_PER_USER logins of a wave, below the per-account ceiling of 100', () => {
+    expect(STORM_LOGINS_PER_USER).toBeLessThan(100);
+    for (const size of [1, 50, 51, 200, 201]) {
+      const users = stormUsers(size);
+      expect(users).toHaveLength(Math.ceil(size / STORM_LOGINS_PER_USER));
+      expect(new Set(users.map((u) => u.username)).size).toBe(users.length);
+      expect(users.map((u) => u.username)).not.toContain(BENCH_USER.username);
+    }
   });
 });
