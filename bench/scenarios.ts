@@ -1,7 +1,7 @@
 import type autocannon from 'autocannon';
 import { header, type LoadSpec } from './autocannon-load';
 import { login, loginMany, type HeldSession } from './sessions';
-import { BENCH_USER, stormUsers, type TargetId } from './targets';
+import { BENCH_USER, stormUsers, type BenchAccount, type TargetId } from './targets';
 
 /** What one measured run sends, built fresh for each run. */
 export interface Load {
@@ -105,7 +105,7 @@ function stormLoad(ctx: LoadContext, pool: HeldSession[]): Load {
   let firstFailure = '';
   // A wave spread over several accounts, each under the per-account ceiling (targets.ts).
   const accounts = stormUsers(ctx.stormSize);
-  const users = Array.from({ length: ctx.stormSize }, (_, i) => accounts[i % accounts.length] as (typeof accounts)[number]);
+  const users = Array.from({ length: ctx.stormSize }, (_, i) => accounts[i % accounts.length] as BenchAccount);
   return {
     ...staticHeaders(PROXIED, pool, (s) => ({ authorization: bearer(s.access) })),
     during: async (stopped) => {

@@ -1,6 +1,6 @@
 import { JwtTokenSigner } from '../src/adapters/security/jwt-token-signer';
 import type { AccessClaims } from '../src/domain/token';
-import { BENCH_SECRET, BENCH_USER } from './targets';
+import { BENCH_SECRET, BENCH_USER, type BenchAccount } from './targets';
 
 /** One logged-in client, as a browser or API client holds it; rotation updates it in place. */
 export interface HeldSession {
@@ -32,7 +32,7 @@ export function expiredCopy(access: string): string {
   return benchSigner.signAccess({ sub: c.sub, sid: c.sid, jti: `${c.jti}-old`, iat: c.iat - shift, exp: c.exp - shift, roles: c.roles, username: c.username });
 }
 
-export async function login(base: string, user: { username: string; password: string } = BENCH_USER): Promise<HeldSession> {
+export async function login(base: string, user: BenchAccount = BENCH_USER): Promise<HeldSession> {
   const res = await fetch(`${base}/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -70,8 +70,9 @@ export function sessionPools(count: number, log: (base: string, count: number) =
     pools.set(base, entry);
     void sessions.then(
       (list) => {
-        const exp = Math.min(...list.map((s) => claimsOf(s.access).exp));
-        const iat = Math.max(...list.map((s) => claimsOf(s.access).iat));
+        const claims = list.map((s) => claimsOf(s.access));
+        const exp = Math.min(...claims.map((c) => c.exp));
+        const iat = Math.max(...claims.map((c) => c.iat));
         entry.renewAtMs = (iat + ((exp - iat) * 2) / 3) * 1000;
       },
       () => pools.delete(base),

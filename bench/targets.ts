@@ -8,7 +8,15 @@ import { startNginx, startNginxUpstream } from './nginx';
 import { startServer, type ServerProcess } from './processes';
 import type { BenchSettings } from './settings';
 
-export const BENCH_USER = { username: 'bench', password: 'bench-password-0123' };
+/** An account the bench adds to a tokengate and logs in with. */
+export interface BenchAccount {
+  username: string;
+  password: string;
+}
+
+export const BENCH_USER: BenchAccount = { username: 'bench', password: 'bench-password-0123' };
+/** Shared with the tokengate processes so the benchmark can mint expired access tokens. */
+export const BENCH_SECRET = randomBytes(32).toString('base64url');
 
 /**
  * Logins of one account in flight at once that the storm sends at most: attempts in flight
@@ -18,11 +26,9 @@ export const BENCH_USER = { username: 'bench', password: 'bench-password-0123' }
 export const STORM_LOGINS_PER_USER = 50;
 
 /** The accounts a storm of `stormSize` concurrent logins spreads over (added to the tokengate it hits). */
-export function stormUsers(stormSize: number): { username: string; password: string }[] {
+export function stormUsers(stormSize: number): BenchAccount[] {
   return Array.from({ length: Math.ceil(stormSize / STORM_LOGINS_PER_USER) }, (_, i) => ({ username: `storm-${i + 1}`, password: BENCH_USER.password }));
 }
-/** Shared with the tokengate processes so the benchmark can mint expired access tokens. */
-export const BENCH_SECRET = randomBytes(32).toString('base64url');
 
 export type TargetId =
   | 'bare-proxy' | 'bare-200' | 'bare-200-identity' | 'bare-proxy-workers' | 'bare-200-identity-workers'
@@ -75,7 +81,7 @@ export interface Lab {
 
 const dist = (s: BenchSettings, path: string) => join(s.root, 'dist', path);
 
-function addUser(s: BenchSettings, env: Record<string, string>, user: { username: string; password: string } = BENCH_USER): void {
+function addUser(s: BenchSettings, env: Record<string, string>, user: BenchAccount = BENCH_USER): void {
   const r = spawnSync(process.execPath, [dist(s, 'src/cli.js'), 'user', 'add', user.username, '--password-stdin'], {
     env: { PATH: process.env.PATH ?? '', ...env },
     input: user.password,

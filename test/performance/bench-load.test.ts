@@ -9,10 +9,12 @@ import { autocannonOptions, driveAutocannon } from '../../bench/autocannon-load'
  */
 describe('bench loads driven from a description', () => {
   let server: http.Server;
+  let base = '';
   let url: string;
+  let run = 0;
   /** Each test drives a path of its own: a request a previous run left in flight is answered 404 and not seen. */
   let path = '';
-  /** token → its successor; a token spent twice is a reuse. */
+  /** Refresh tokens already spent; one presented again is a reuse. */
   const spent = new Set<string>();
   const seen: { path?: string; auth?: string; token?: string; method?: string; body: string; type?: string }[] = [];
   let reuses = 0;
@@ -43,8 +45,6 @@ describe('bench loads driven from a description', () => {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  let base = '';
-  let run = 0;
   beforeEach(() => {
     path = `/api/items/${++run}`;
     url = base + path;
