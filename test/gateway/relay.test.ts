@@ -15,9 +15,13 @@ let s: UserSession;
 let endlessClosed: Promise<boolean>;
 let onEndlessClosed: (finished: boolean) => void;
 /** `/late` answers after this many ms; each of its responses reports here whether it had finished when it closed. */
-const LATE_MS = 300;
+const LATE_MS = 2000;
 let lateClosed: (finished: boolean) => void = () => {};
 let lateArrived: () => void = () => {};
+/** The gateway's upstream connections per origin (src/gateway-bindings.ts). */
+const UPSTREAM_CONNECTIONS = 256;
+/** `/held` never answers; its requests count here as they arrive and as they close. */
+const held = { arrived: 0, closed: 0 };
 /** `/sized-split` writes its second half only once this resolves (the client saw the first). */
 let firstHalfSeen: Promise<void> = Promise.resolve();
 const SIZED = 'a body of known length';
@@ -60,6 +64,11 @@ beforeAll(async () => {
       void firstHalfSeen.then(() => res.end('second'));
       return;
     }
+    if (req.url === '/held') {
+      held.arrived++;
+      res.on('close', () => held.closed++);
+      return;
+    }
     if (req.url === '/late') {
       lateArrived();
       const timer = setTimeout(() => res.writeHead(200, { 'content-type': 'text/plain' }).end('late answer'), LATE_MS);
@@ -82,6 +91,15 @@ afterAll(async () => {
   await new Promise((resolve) => upstream.close(resolve));
   await gw.stop();
 });
+
+/** Resolves once `done()` holds, or after `ms` (the assertions that follow then say what did not happen). */
+function until(done: () => boolean, ms: number): Promise<void> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const check = (): void => void (done() || Date.now() - started > ms ? resolve() : setTimeout(check, 10));
+    check();
+  });
+}
 
 /** Sends GET `path` and destroys the request once `leave` resolves, before any answer. */
 function getAndLeave(path: string, leave: Promise<unknown>): void {
@@ -142,17 +160,19 @@ describe('relaying the upstream answer', () => {
   });
 
   it('300 clients that leave before their answers do not use up the upstream connections (256): the next request is proxied', async () => {
-    let finished = 0;
-    let aborted = 0;
-    lateArrived = () => {};
-    lateClosed = (done) => (done ? finished++ : aborted++);
-    const leave = new Promise((resolve) => setTimeout(resolve, LATE_MS / 3));
-    for (let i = 0; i < 300; i++) getAndLeave('/late', leave);
-    await new Promise((resolve) => setTimeout(resolve, LATE_MS * 2));
+    // Every upstream connection busy with an answer that never comes (the rest wait in the
+    // gateway's queue), then the clients leave.
+    const leave = until(() => held.arrived >= UPSTREAM_CONNECTIONS, 10_000);
+    for (let i = 0; i < 300; i++) getAndLeave('/held', leave);
+    await leave;
+    const arrived = held.arrived;
+    // Only the gateway's aborts close these upstream requests; without them every connection
+    // stays taken and the next request waits for ever.
+    await until(() => held.closed >= arrived, 10_000);
     const timeout = new Promise<'no answer'>((resolve) => setTimeout(() => resolve('no answer'), 5000).unref());
     const answer = await Promise.race([get('/pieces'), timeout]);
     expect(answer).toMatchObject({ status: 200, body: 'piece 0;piece 1;piece 2;piece 3;piece 4;' });
-    expect({ finished, aborted: aborted > 0 }).toEqual({ finished: 0, aborted: true });
+    expect({ arrived, allClosed: held.closed >= arrived }).toEqual({ arrived: UPSTREAM_CONNECTIONS, allClosed: true });
   });
 
   it('a body of known length in one piece arrives whole, with its Content-Length, on a connection kept alive for the next request', async () => {
