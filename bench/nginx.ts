@@ -13,7 +13,9 @@ const TEMP_DIRS = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'];
  * The `auth_request` setup of docs/nginx/tokengate.conf (the verify subrequest with the
  * original method and no body, the identity headers copied onto the proxied request), minus
  * the cookie rebuilding a bearer load never needs, plus keep-alive upstream pools, which any
- * deployment that cares about speed sets. Both nginx targets get this same text; only the
+ * deployment that cares about speed sets, and client connections kept for the whole run (nginx's
+ * default `keepalive_requests 1000` closed each autocannon connection every thousand requests,
+ * and the requests in flight on it were counted as errors). Both nginx targets get this same text; only the
  * verify server's address differs.
  */
 function serverConf(listen: number, verify: string, app: string): string {
@@ -23,6 +25,7 @@ function serverConf(listen: number, verify: string, app: string): string {
 upstream bench_app { server ${app}; keepalive 64; }
 server {
     listen 127.0.0.1:${listen};
+    keepalive_requests 1000000;
     location = /_bench_ready { return 200; }
     location = /_tokengate/verify {
         internal;
