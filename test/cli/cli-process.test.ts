@@ -130,9 +130,12 @@ describe('first run (npm start with no settings)', () => {
 describe('graceful shutdown', () => {
   it('on SIGTERM refuses new connections, lets a slow in-flight request finish, and exits 0', async () => {
     const http = await import('node:http');
+    let arrived = (): void => {};
+    const slowArrived = new Promise<void>((r) => (arrived = r));
     const upstream = http.createServer((req, res) => {
       req.resume();
-      setTimeout(() => res.end(`slow ${req.url ?? ''}`), 1500);
+      arrived();
+      setTimeout(() => res.end(`slow ${req.url ?? ''}`), 4000);
     });
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
     const upstreamPort = (upstream.address() as { port: number }).port;
@@ -148,12 +151,22 @@ describe('graceful shutdown', () => {
     const password = /with password (\S+) \(shown once/.exec(log)?.[1] as string;
     const login = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'demo', password }) });
     const { accessToken } = (await login.json()) as { accessToken: string };
-    const slow = fetch(`${url}/slow`, { headers: { authorization: `Bearer ${accessToken}` } });
-    await new Promise((r) => setTimeout(r, 300));
+    let slowSettled = false;
+    const slow = fetch(`${url}/slow`, { headers: { authorization: `Bearer ${accessToken}` } }).finally(() => (slowSettled = true));
+    await slowArrived;
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 300));
-    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+    // New connections are refused while the slow request (4 s upstream) is still in flight;
+    // polled, since a loaded host may take a moment to act on the signal.
+    let refused = false;
+    for (const until = Date.now() + 3000; !refused && Date.now() < until; ) {
+      refused = await fetch(`${url}/healthz`).then(
+        () => false,
+        () => true,
+      );
+      if (!refused) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect({ refused, slowSettled }).toEqual({ refused: true, slowSettled: false });
     const answer = await slow;
     expect(answer.status).toBe(200);
     expect(await answer.text()).toBe('slow /slow');
