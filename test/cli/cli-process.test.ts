@@ -2,6 +2,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { waitUntil } from '../support/gateway-http';
 import { describeWithMysql } from '../support/mysql';
 import { spawnGateway } from '../support/spawn-gateway';
 
@@ -158,15 +159,8 @@ describe('graceful shutdown', () => {
     child.kill('SIGTERM');
     // New connections are refused while the slow request (4 s upstream) is still in flight;
     // polled, since a loaded host may take a moment to act on the signal.
-    let refused = false;
-    for (const until = Date.now() + 3000; !refused && Date.now() < until; ) {
-      refused = await fetch(`${url}/healthz`).then(
-        () => false,
-        () => true,
-      );
-      if (!refused) await new Promise((r) => setTimeout(r, 50));
-    }
-    expect({ refused, slowSettled }).toEqual({ refused: true, slowSettled: false });
+    const refusedAfterMs = await waitUntil(() => fetch(`${url}/healthz`).then(() => false, () => true), 3000);
+    expect({ refused: refusedAfterMs !== null, slowSettled }).toEqual({ refused: true, slowSettled: false });
     const answer = await slow;
     expect(answer.status).toBe(200);
     expect(await answer.text()).toBe('slow /slow');

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RunningGateway, type UserSession } from '../support/gateway-harness';
+import { waitUntil } from '../support/gateway-http';
 
 /**
  * How the proxy relays an upstream's answer (src/adapters/proxy/forward.ts): informational
@@ -92,15 +93,6 @@ afterAll(async () => {
   await gw.stop();
 });
 
-/** Resolves once `done()` holds, or after `ms` (the assertions that follow then say what did not happen). */
-function until(done: () => boolean, ms: number): Promise<void> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const check = (): void => void (done() || Date.now() - started > ms ? resolve() : setTimeout(check, 10));
-    check();
-  });
-}
-
 /** Sends GET `path` and destroys the request once `leave` resolves, before any answer. */
 function getAndLeave(path: string, leave: Promise<unknown>): void {
   const req = http.get({ host: '127.0.0.1', port: gw.port, path, agent: false, headers: { authorization: `Bearer ${s.access}` } });
@@ -162,13 +154,13 @@ describe('relaying the upstream answer', () => {
   it('300 clients that leave before their answers do not use up the upstream connections (256): the next request is proxied', async () => {
     // Every upstream connection busy with an answer that never comes (the rest wait in the
     // gateway's queue), then the clients leave.
-    const leave = until(() => held.arrived >= UPSTREAM_CONNECTIONS, 10_000);
+    const leave = waitUntil(() => held.arrived >= UPSTREAM_CONNECTIONS, 10_000, 10);
     for (let i = 0; i < 300; i++) getAndLeave('/held', leave);
     await leave;
     const arrived = held.arrived;
     // Only the gateway's aborts close these upstream requests; without them every connection
     // stays taken and the next request waits for ever.
-    await until(() => held.closed >= arrived, 10_000);
+    await waitUntil(() => held.closed >= arrived, 10_000, 10);
     const timeout = new Promise<'no answer'>((resolve) => setTimeout(() => resolve('no answer'), 5000).unref());
     const answer = await Promise.race([get('/pieces'), timeout]);
     expect(answer).toMatchObject({ status: 200, body: 'piece 0;piece 1;piece 2;piece 3;piece 4;' });
