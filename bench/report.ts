@@ -43,12 +43,17 @@ const medianOrNull = (values: (number | null)[]): number | null => {
 };
 
 export function ratio(samples: Sample[], baseline: Sample[], pick: (s: Sample) => number | null): number | null {
-  const ratios = samples.flatMap((s, i) => {
+  const ratios = roundRatios(samples, baseline, pick);
+  return ratios.length ? median(ratios) : null;
+}
+
+/** The ratio of each round where both cells have the figure, in round order. */
+export function roundRatios(samples: Sample[], baseline: Sample[], pick: (s: Sample) => number | null): number[] {
+  return samples.flatMap((s, i) => {
     const mine = pick(s);
     const theirs = baseline[i] ? pick(baseline[i] as Sample) : null;
     return mine !== null && theirs !== null && theirs > 0 ? [mine / theirs] : [];
   });
-  return ratios.length ? median(ratios) : null;
 }
 
 export function summarize(cell: Cell): Row {
