@@ -1,7 +1,7 @@
-import QRCode from 'qrcode';
 import type { BeginTotpEnrolment } from '../../application/begin-totp-enrolment';
 import type { ConfirmTotpEnrolment } from '../../application/confirm-totp-enrolment';
 import type { DisableTotp } from '../../application/disable-totp';
+import { qrCode } from '../system/qr-code';
 import type { CliIo } from './cli-io';
 
 /** The use-cases of `tokengate user totp`. */
@@ -35,7 +35,7 @@ export async function runTotpCommand(username: string, options: TotpCommandOptio
     io.out(offer.uri);
   } else {
     io.out(`Scan this with an authenticator app (or enter the secret ${offer.secret}):`);
-    io.out(await QRCode.toString(offer.uri, { type: 'terminal', small: true }));
+    io.out(await qrCode().toString(offer.uri, { type: 'terminal', small: true }));
     io.out(offer.uri);
   }
   const code = await io.readLine('Code from the app: ');

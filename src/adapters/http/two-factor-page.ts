@@ -1,9 +1,9 @@
-import QRCode from 'qrcode';
+import { qrCode } from '../system/qr-code';
 import { authPageHtml, escapeHtml } from './login-page';
 
 /** The enrolment form: the QR code as inline SVG (no script, no external image), the secret for manual entry, one code to confirm. */
 export async function enrolmentPage(input: { action: string; rd: string; secret: string; uri: string; error?: string }): Promise<string> {
-  const svg = await QRCode.toString(input.uri, { type: 'svg', margin: 2, width: 240 });
+  const svg = await qrCode().toString(input.uri, { type: 'svg', margin: 2, width: 240 });
   const alert = input.error ? `<p class="error" role="alert">${escapeHtml(input.error)}</p>` : '';
   return authPageHtml(
     'Set up two-factor sign-in',

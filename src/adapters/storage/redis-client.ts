@@ -1,5 +1,18 @@
-import { Redis } from 'ioredis';
+import type * as IORedis from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { RedisTarget } from './redis-url';
+
+let loaded: typeof IORedis | undefined;
+
+/**
+ * The `ioredis` library, required on first use: only `SESSION_STORE_URL` needs it (the session
+ * store and the login throttle's counters), and loading it cost every start about 45 ms and
+ * 2 MB of heap (docs/performance.md, "Start time").
+ */
+export function ioredis(): typeof IORedis {
+  loaded ??= require('ioredis') as typeof IORedis;
+  return loaded;
+}
 
 export interface RedisClientOptions {
   /** Longest wait for a TCP connection, ms. */
@@ -23,7 +36,7 @@ const MAX_RECONNECT_DELAY_MS = 2_000;
  *   may have run is never replayed (its caller sees `service_unavailable`).
  */
 export function createRedisClient(target: RedisTarget, options: RedisClientOptions = {}): Redis {
-  const client = new Redis({
+  const client = new (ioredis().Redis)({
     host: target.host,
     port: target.port,
     db: target.db,

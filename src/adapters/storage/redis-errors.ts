@@ -1,5 +1,5 @@
-import { ReplyError } from 'ioredis';
 import { isDomainError } from '../../domain/errors';
+import { ioredis } from './redis-client';
 import { isStorageUnavailable, storageUnavailable } from './storage-errors';
 
 /**
@@ -17,7 +17,7 @@ const PROGRAMMING_ERRORS = [TypeError, RangeError, SyntaxError, ReferenceError];
 
 /** The Redis error code of a reply error: the first word of its message. */
 export function redisReplyCode(err: unknown): string | null {
-  if (!(err instanceof ReplyError)) return null;
+  if (!(err instanceof ioredis().ReplyError)) return null;
   const match = /^[A-Z]+/.exec(String((err as Error).message));
   return match ? match[0] : null;
 }
@@ -29,7 +29,7 @@ export function redisReplyCode(err: unknown): string | null {
  * server replies and programming errors, every failure of a command is a connection failure.
  */
 export function isRedisUnavailable(err: unknown): boolean {
-  if (err instanceof ReplyError) return UNAVAILABLE_REPLY_CODES.has(redisReplyCode(err) ?? '');
+  if (err instanceof ioredis().ReplyError) return UNAVAILABLE_REPLY_CODES.has(redisReplyCode(err) ?? '');
   if (isStorageUnavailable(err)) return true;
   return err instanceof Error && !isDomainError(err) && !PROGRAMMING_ERRORS.some((type) => err instanceof type);
 }
