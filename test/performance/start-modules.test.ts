@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { spawnGateway } from '../support/spawn-gateway';
 
 const root = resolve(__dirname, '../..');
@@ -14,17 +14,22 @@ beforeAll(() => {
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'tokengate-modules-'));
-  // Written into the gateway process: at exit, the packages it had loaded.
+  // Written into the gateway process: at exit, the files it had loaded.
   writeFileSync(
     join(dir, 'loaded.js'),
-    `process.on('exit', () => require('node:fs').writeFileSync(process.env.LOADED_OUT,
-      JSON.stringify([...new Set(Object.keys(require.cache).map((f) => /node_modules\\/((@[^/]+\\/)?[^/]+)/.exec(f)?.[1]).filter(Boolean))])));`,
+    `process.on('exit', () => require('node:fs').writeFileSync(process.env.LOADED_OUT, JSON.stringify(Object.keys(require.cache))));`,
   );
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The packages a gateway started with `env` had loaded once it answered `/healthz` and stopped. */
 async function packagesLoaded(env: Record<string, string>): Promise<string[]> {
+  const files = await filesLoaded(env);
+  return [...new Set(files.filter((f) => !isAbsolute(f)).map((f) => /^(@[^/]+\/)?[^/]+/.exec(f)![0]))];
+}
+
+/** The files such a gateway had loaded: a library's as its path below `node_modules/`, others absolute. */
+async function filesLoaded(env: Record<string, string>): Promise<string[]> {
   const out = join(dir, 'loaded.json');
   const gateway = await spawnGateway(dir, {
     DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`,
@@ -36,7 +41,7 @@ async function packagesLoaded(env: Record<string, string>): Promise<string[]> {
   });
   expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
   expect(await gateway.stop()).toBe(0);
-  return JSON.parse(readFileSync(out, 'utf8')) as string[];
+  return (JSON.parse(readFileSync(out, 'utf8')) as string[]).map((f) => f.replace(/^.*node_modules\//, ''));
 }
 
 describe('a gateway loads the libraries of optional features only when they are used', () => {
@@ -44,7 +49,14 @@ describe('a gateway loads the libraries of optional features only when they are 
     const loaded = await packagesLoaded({});
     // The list is real: the storage and HTTP libraries in use are in it.
     expect(loaded).toEqual(expect.arrayContaining(['knex', 'better-sqlite3', 'koa', 'undici']));
-    for (const name of ['ioredis', 'qrcode', 'zod', 'yaml']) expect(loaded).not.toContain(name);
+    for (const name of ['ioredis', 'qrcode', 'zod', 'yaml', 'otpauth']) expect(loaded).not.toContain(name);
+  }, 40_000);
+
+  it("loads rate-limiter-flexible's memory limiter from its own file, not the index that requires every store", async () => {
+    const files = (await filesLoaded({})).filter((f) => f.startsWith('rate-limiter-flexible/'));
+    expect(files).toEqual(expect.arrayContaining(['rate-limiter-flexible/lib/RateLimiterMemory.js', 'rate-limiter-flexible/lib/RateLimiterRes.js']));
+    expect(files).not.toContain('rate-limiter-flexible/index.js');
+    expect(files.filter((f) => /RateLimiter(Redis|MySQL|Mongo|Postgres)\.js$/.test(f))).toEqual([]);
   }, 40_000);
 
   it('loads the routes file parser and schema when ROUTES_FILE names a YAML file', async () => {

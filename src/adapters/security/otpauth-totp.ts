@@ -1,5 +1,17 @@
-import { Secret, TOTP } from 'otpauth';
+import type * as Otpauth from 'otpauth';
+import type { TOTP } from 'otpauth';
 import type { Totp } from '../../domain/ports/totp';
+
+let loaded: typeof Otpauth | undefined;
+
+/**
+ * The `otpauth` library, required on first use: only accounts with a second factor need it,
+ * and loading it cost every process half a megabyte of heap (docs/performance.md, "Start time").
+ */
+function otpauth(): typeof Otpauth {
+  loaded ??= require('otpauth') as typeof Otpauth;
+  return loaded;
+}
 
 export interface OtpauthTotpOptions {
   /** The `issuer` shown by authenticator apps. */
@@ -14,7 +26,7 @@ export class OtpauthTotp implements Totp {
   constructor(private readonly options: OtpauthTotpOptions) {}
 
   newSecret(): string {
-    return new Secret({ size: 20 }).base32;
+    return new (otpauth().Secret)({ size: 20 }).base32;
   }
 
   uri(secret: string, account: string): string {
@@ -28,6 +40,7 @@ export class OtpauthTotp implements Totp {
   }
 
   private totp(secret: string, label = 'user'): TOTP {
+    const { Secret, TOTP } = otpauth();
     return new TOTP({ issuer: this.options.issuer, label, algorithm: 'SHA1', digits: 6, period: PERIOD, secret: Secret.fromBase32(secret) });
   }
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { LoginThrottle } from '../../domain/ports/login-throttle';
 import { guardStorage } from '../storage/storage-errors';
+import { RateLimiterMemory, RateLimiterRes } from './limiter-classes';
 
 export interface LoginThrottleLimits {
   /** Failures allowed per window, per username and per IP (`LOGIN_RATE_LIMIT`). */

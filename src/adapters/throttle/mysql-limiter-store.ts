@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
-import { RateLimiterMySQL } from 'rate-limiter-flexible';
 import { guardStorage } from '../storage/storage-errors';
 import type { LimiterFactory } from './flexible-login-throttle';
+import { rateLimiterMySQL } from './limiter-classes';
 
 /** The table the login counters share; one row per `<family>:<key digest>`. */
 export const THROTTLE_TABLE = 'login_throttle';
@@ -33,6 +33,7 @@ export function ensureThrottleTable(db: Knex, table: string = THROTTLE_TABLE): P
  * failures are all counted. Expired rows are purged by the limiter every five minutes.
  */
 export function mysqlLimiterFactory(db: Knex, database: string, table: string = THROTTLE_TABLE): LimiterFactory {
+  const RateLimiterMySQL = rateLimiterMySQL();
   return (keyPrefix, opts) =>
     new RateLimiterMySQL({
       storeClient: db,
