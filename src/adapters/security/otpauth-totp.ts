@@ -6,7 +6,7 @@ let loaded: typeof Otpauth | undefined;
 
 /**
  * The `otpauth` library, required on first use: only accounts with a second factor need it,
- * and loading it cost every process half a megabyte of heap (docs/performance.md, "Start time").
+ * and every other process would load it for nothing (docs/performance.md, "Start time").
  */
 function otpauth(): typeof Otpauth {
   loaded ??= require('otpauth') as typeof Otpauth;

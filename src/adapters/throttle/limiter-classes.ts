@@ -3,8 +3,8 @@ import type * as Flexible from 'rate-limiter-flexible';
 /*
  * rate-limiter-flexible's classes, each required from its own file. The package's index
  * requires every store it supports (Mongo, Postgres, Prisma, Drizzle, Etcd, Valkey…): 36
- * modules and 1.2 MB of heap in every process, where the memory limiter needs 5
- * (docs/performance.md, "Start time"). They are the very classes the index re-exports, so
+ * modules in every process, where the memory limiter needs 5 (docs/performance.md, "Start
+ * time"). They are the very classes the index re-exports, so
  * `instanceof RateLimiterRes` holds for what any limiter rejects with. The package has no
  * `exports` map, so these paths are public to `require`; the throttle tests and
  * test/performance/start-modules.test.ts fail if one moves.
