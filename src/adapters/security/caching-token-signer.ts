@@ -89,17 +89,19 @@ export class CachingTokenSigner implements TokenSigner {
 
   /** Cached like access tokens: a browser sends its refresh cookie on every request (case 4). */
   verifyRefresh(token: string): TokenCheck<RefreshClaims> {
-    return this.cached(this.refreshEntries, token, (t) => this.inner.verifyRefresh(t));
+    return this.cached(this.refreshEntries, token, (t) => this.inner.verifyRefresh(t), this.refreshKeys);
   }
 
   verifyAccess(token: string): TokenCheck<AccessClaims> {
     return this.cached(this.entries, token, (t) => this.inner.verifyAccess(t));
   }
 
+  /** `bySession`, for refresh tokens: one entry per session, its newest token's. */
   private cached<C extends { exp: number; sid: string; iat: number }>(
     entries: Map<string, Entry<C>>,
     token: string,
     verify: (token: string) => TokenCheck<C>,
+    bySession?: Map<string, string>,
   ): TokenCheck<C> {
     if (this.options.maxEntries === 0 || typeof token !== 'string' || token.length < KEY_CHARS) return verify(token);
     const key = token.slice(-KEY_CHARS);
@@ -110,16 +112,14 @@ export class CachingTokenSigner implements TokenSigner {
         hit.used = true;
         return hit.result;
       }
-      forget(entries, key, this.sessionKeysOf(entries));
+      forget(entries, key, bySession);
     }
     const result = verify(token);
-    if (result.state === 'valid' && now < result.claims.exp * 1000) this.remember(entries, key, token, result, now);
+    if (result.state === 'valid' && now < result.claims.exp * 1000) {
+      if (bySession && !this.replacesSessionEntry(entries, bySession, key, result.claims)) return result;
+      this.remember(entries, key, token, result, now, bySession);
+    }
     return result;
-  }
-
-  /** The session index of `entries`: refresh entries have one (one entry per session), access entries none. */
-  private sessionKeysOf(entries: Map<string, unknown>): Map<string, string> | undefined {
-    return entries === this.refreshEntries ? this.refreshKeys : undefined;
   }
 
   /**
@@ -154,16 +154,14 @@ export class CachingTokenSigner implements TokenSigner {
     return this.inner.jwks ? this.inner.jwks() : null;
   }
 
-  /** Off the hot path (a miss): every hit only reads `entries`. */
-  private remember<C extends { exp: number; sid: string; iat: number }>(
+  private remember<C extends { exp: number; sid: string }>(
     entries: Map<string, Entry<C>>,
     key: string,
     token: string,
     result: { state: 'valid' | 'expired'; claims: C },
     now: number,
+    bySession?: Map<string, string>,
   ): void {
-    const bySession = this.sessionKeysOf(entries);
-    if (bySession && !this.replacesSessionEntry(entries, bySession, key, result.claims)) return;
     // Frozen, since every later hit hands out this same object.
     const roles = (result.claims as { roles?: unknown }).roles;
     if (roles) Object.freeze(roles);
