@@ -49,16 +49,11 @@ type Jwks = { jwks?(): { keys: object[] } | null };
  *   frees the memory early when sessions are revoked.
  * - Refresh tokens are cached the same way (their own map): a browser sends its refresh
  *   cookie with every request, and case 4 checks only its signature. Every use that reissues
- *   or goes through `/auth/refresh` is still checked against storage. A session keeps one
- *   refresh entry, its newest token's: rotation spends the token it replaces, so remembering
- *   the new one forgets the old. Before, a gateway busy with refreshes held up to
- *   `maxEntries` spent tokens (about 10 MB at the default; docs/performance.md, "Memory").
+ *   or goes through `/auth/refresh` is still checked against storage.
  */
 export class CachingTokenSigner implements TokenSigner {
   private readonly entries = new Map<string, Entry<AccessClaims>>();
   private readonly refreshEntries = new Map<string, Entry<RefreshClaims>>();
-  /** Session id → the key of its one refresh entry. */
-  private readonly refreshKeys = new Map<string, string>();
 
   constructor(
     private readonly inner: TokenSigner & Jwks,
@@ -74,11 +69,6 @@ export class CachingTokenSigner implements TokenSigner {
     return this.entries.size;
   }
 
-  /** How many refresh tokens are remembered now, and for how many sessions (the same number). */
-  get refreshSize(): { tokens: number; sessions: number } {
-    return { tokens: this.refreshEntries.size, sessions: this.refreshKeys.size };
-  }
-
   signAccess(claims: AccessClaims): string {
     return this.inner.signAccess(claims);
   }
@@ -89,19 +79,17 @@ export class CachingTokenSigner implements TokenSigner {
 
   /** Cached like access tokens: a browser sends its refresh cookie on every request (case 4). */
   verifyRefresh(token: string): TokenCheck<RefreshClaims> {
-    return this.cached(this.refreshEntries, token, (t) => this.inner.verifyRefresh(t), this.refreshKeys);
+    return this.cached(this.refreshEntries, token, (t) => this.inner.verifyRefresh(t));
   }
 
   verifyAccess(token: string): TokenCheck<AccessClaims> {
     return this.cached(this.entries, token, (t) => this.inner.verifyAccess(t));
   }
 
-  /** `bySession`, for refresh tokens: one entry per session, its newest token's. */
-  private cached<C extends { exp: number; sid: string; iat: number }>(
+  private cached<C extends { exp: number; sid: string }>(
     entries: Map<string, Entry<C>>,
     token: string,
     verify: (token: string) => TokenCheck<C>,
-    bySession?: Map<string, string>,
   ): TokenCheck<C> {
     if (this.options.maxEntries === 0 || typeof token !== 'string' || token.length < KEY_CHARS) return verify(token);
     const key = token.slice(-KEY_CHARS);
@@ -112,29 +100,11 @@ export class CachingTokenSigner implements TokenSigner {
         hit.used = true;
         return hit.result;
       }
-      forget(entries, key, bySession);
+      entries.delete(key);
     }
     const result = verify(token);
-    if (result.state === 'valid' && now < result.claims.exp * 1000) {
-      if (bySession && !this.replacesSessionEntry(entries, bySession, key, result.claims)) return result;
-      this.remember(entries, key, token, result, now, bySession);
-    }
+    if (result.state === 'valid' && now < result.claims.exp * 1000) this.remember(entries, key, token, result, now);
     return result;
-  }
-
-  /**
-   * Whether a refresh token of `claims.sid` may take that session's one entry: unless the
-   * entry holds a newer token (a spent one retried inside the grace window stays out). The
-   * entry it replaces is dropped.
-   */
-  private replacesSessionEntry<C extends { sid: string; iat: number }>(entries: Map<string, Entry<C>>, bySession: Map<string, string>, key: string, claims: C): boolean {
-    const current = bySession.get(claims.sid);
-    if (current === undefined || current === key) return true;
-    const held = entries.get(current);
-    if (held && held.result.state !== 'invalid' && held.result.claims.iat > claims.iat) return false;
-    entries.delete(current);
-    bySession.delete(claims.sid);
-    return true;
   }
 
   /** Drops every remembered token of these sessions (memory only: the gate checks revocation itself). */
@@ -146,7 +116,6 @@ export class CachingTokenSigner implements TokenSigner {
         if (entry.result.state !== 'invalid' && gone.has(entry.result.claims.sid)) entries.delete(key);
       }
     }
-    for (const sid of sessionIds) this.refreshKeys.delete(sid);
   }
 
   /** The inner signer's public keys (`/.well-known/jwks.json`); null when it has none. */
@@ -154,13 +123,12 @@ export class CachingTokenSigner implements TokenSigner {
     return this.inner.jwks ? this.inner.jwks() : null;
   }
 
-  private remember<C extends { exp: number; sid: string }>(
+  private remember<C extends { exp: number }>(
     entries: Map<string, Entry<C>>,
     key: string,
     token: string,
     result: { state: 'valid' | 'expired'; claims: C },
     now: number,
-    bySession?: Map<string, string>,
   ): void {
     // Frozen, since every later hit hands out this same object.
     const roles = (result.claims as { roles?: unknown }).roles;
@@ -169,8 +137,7 @@ export class CachingTokenSigner implements TokenSigner {
     Object.freeze(result);
     entries.delete(key); // a re-insert moves the key to the newest end
     entries.set(key, { token, result, verifiedAt: now, expiresAt: result.claims.exp * 1000, used: false });
-    bySession?.set(result.claims.sid, key);
-    if (entries.size > this.options.maxEntries) evictOne(entries, key, now, bySession);
+    if (entries.size > this.options.maxEntries) evictOne(entries, key, now);
   }
 }
 
@@ -187,23 +154,14 @@ export const MAX_SPARED = 16;
  * to the newest end), at most {@link MAX_SPARED} of them, and then the next is dropped
  * whatever its flag. There is one besides `fresh`, as `maxEntries` ≥ 1.
  */
-function evictOne(entries: Map<string, Entry<{ sid: string }>>, fresh: string, now: number, bySession?: Map<string, string>): void {
+function evictOne(entries: Map<string, Entry<unknown>>, fresh: string, now: number): void {
   let spared = 0;
   for (const [key, entry] of entries) {
     if (key === fresh) continue;
     entries.delete(key);
-    if (!entry.used || now >= entry.expiresAt || spared === MAX_SPARED) {
-      forget(entries, key, bySession, entry);
-      return;
-    }
+    if (!entry.used || now >= entry.expiresAt || spared === MAX_SPARED) return;
     entry.used = false;
     entries.set(key, entry);
     spared++;
   }
-}
-
-/** Drops `key`'s entry and, for refresh entries, its session's pointer to it. */
-function forget(entries: Map<string, Entry<{ sid: string }>>, key: string, bySession?: Map<string, string>, entry = entries.get(key)): void {
-  entries.delete(key);
-  if (bySession && entry && entry.result.state !== 'invalid' && bySession.get(entry.result.claims.sid) === key) bySession.delete(entry.result.claims.sid);
 }
