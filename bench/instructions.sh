@@ -9,11 +9,17 @@
 #   --perf-basic-prof so JIT code can be named; the counts are kept in $OUT (printed).
 #   MODE=cookie counts tokengate twice instead, with the access token as a Bearer header and
 #   with both tokens as cookies (decision-table case 4), and prints cookie ÷ bearer.
+#   MODE=refresh counts tokengate alone on POST /auth/refresh with rotation (10 chains of
+#   sessions, bench/refresh-chains.ts; WARMUP 3000, REQUESTS 2000 by default), on the MariaDB
+#   of REFRESH_MYSQL_URL (default mysql://root@127.0.0.1:3306; a database is created and
+#   dropped) or, with REFRESH_MYSQL_URL=off, on SQLite.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 command -v valgrind >/dev/null || { echo "bench:instructions needs valgrind (apt-get install valgrind)"; exit 2; }
 [ -f dist/src/main.js ] && [ -f dist/bench/servers/bare-proxy.js ] || { echo "build first: npm run build && tsc -p bench/tsconfig.json"; exit 2; }
-REQUESTS="${REQUESTS:-10000}" WARMUP="${WARMUP:-20000}"
+MODE="${MODE:-bare}"
+[ "$MODE" = bare ] || [ "$MODE" = cookie ] || [ "$MODE" = refresh ] || { echo "MODE is bare (default), cookie or refresh"; exit 2; }
+if [ "$MODE" = refresh ]; then REQUESTS="${REQUESTS:-2000}" WARMUP="${WARMUP:-3000}"; else REQUESTS="${REQUESTS:-10000}" WARMUP="${WARMUP:-20000}"; fi
 OUT="$(mktemp -d -t tokengate-instructions.XXXXXX)"
 BASE=$((6200 + RANDOM % 500))
 UPSTREAM="http://127.0.0.1:$BASE"
@@ -23,12 +29,17 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
 wait_for() { for _ in $(seq 1 600); do curl -s -o /dev/null "$1" && return 0; sleep 0.2; done; echo "no answer from $1"; exit 1; }
-MODE="${MODE:-bare}"
-[ "$MODE" = bare ] || [ "$MODE" = cookie ] || { echo "MODE is bare (default) or cookie"; exit 2; }
 load() { node_modules/.bin/autocannon -c 10 -a "$1" -H "$2" "$3" >/dev/null 2>&1; }
 
+# Drives $1 requests at port $2 with header $3 ("refresh": refresh chains, logged in by count).
+drive() {
+  if [ "$3" = refresh ]; then node dist/bench/refresh-chains.js run "http://127.0.0.1:$2" "$1" "$OUT/chains.json"
+  else load "$1" "$3" "http://127.0.0.1:$2/api/items"; fi
+}
+
 # Counts one server: $1 label, $2 port, $3 request header (login: bearer, cookie: both tokens as
-# cookies; both need a login first), then the command. Prints instructions per request.
+# cookies, refresh: refresh chains; all three need a login first), then the command. Prints
+# instructions per request.
 count() {
   local label=$1 port=$2 header=$3; shift 3
   local flags=()
@@ -36,15 +47,16 @@ count() {
   valgrind --tool=callgrind --instr-atstart=no --separate-threads=yes --smc-check=all-non-file \
     --callgrind-out-file="$OUT/$label.out" node "${flags[@]}" "$@" >"$OUT/$label.log" 2>&1 &
   local pid=$!
-  trap "kill $pid 2>/dev/null || true" EXIT
+  trap "kill $pid 2>/dev/null || true; cleanup" EXIT
   wait_for "http://127.0.0.1:$port/healthz"
   case "$header" in
     login) header="authorization: Bearer $(login "$port" accessToken)" ;;
     cookie) header="cookie: $(login "$port" 'access_token=${accessToken}; refresh_token=${refreshToken}')" ;;
+    refresh) node dist/bench/refresh-chains.js login "http://127.0.0.1:$port" 10 "$OUT/chains.json" ;;
   esac
-  load "$WARMUP" "$header" "http://127.0.0.1:$port/api/items"
+  drive "$WARMUP" "$port" "$header"
   callgrind_control -i on "$pid" >/dev/null 2>&1
-  load "$REQUESTS" "$header" "http://127.0.0.1:$port/api/items"
+  drive "$REQUESTS" "$port" "$header"
   callgrind_control -i off "$pid" >/dev/null 2>&1
   callgrind_control -d "$pid" >/dev/null 2>&1
   [ "${PERF_MAP:-0}" = 1 ] && cp "/tmp/perf-$pid.map" "$OUT/$label.perf.map" 2>/dev/null || true
@@ -69,10 +81,28 @@ wait_for "$UPSTREAM/"
 
 [ "$MODE" = bare ] && bare=$(PORT=$((BASE + 1)) UPSTREAM_URL=$UPSTREAM count bare $((BASE + 1)) "authorization: Bearer none" --no-memory-reducer dist/bench/servers/bare-proxy.js)
 
+DATABASE_URL="sqlite:$OUT/bench.db"
+if [ "$MODE" = refresh ] && [ "${REFRESH_MYSQL_URL:-}" != off ]; then
+  DATABASE_URL=$(node -e "
+    const u = new URL(process.argv[1]); u.pathname = '/tokengate_instructions_' + process.pid; console.log(u.href)" "${REFRESH_MYSQL_URL:-mysql://root@127.0.0.1:3306}")
+  db_sql() { node -e "
+    const u = new URL(process.argv[1]), name = u.pathname.slice(1); u.pathname = '/';
+    require('mysql2/promise').createConnection(u.href).then(async (c) => { await c.query(process.argv[2].replace('DB', '\`' + name + '\`')); await c.end(); })" "$DATABASE_URL" "$1"; }
+  db_sql 'CREATE DATABASE DB CHARACTER SET utf8mb4'
+  cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; db_sql 'DROP DATABASE IF EXISTS DB' || true; }
+fi
 export PORT=$((BASE + 2)) HOST=127.0.0.1 UPSTREAM_URL=$UPSTREAM JWT_SECRET=$SECRET NODE_ENV=production \
-  DATABASE_URL="sqlite:$OUT/bench.db" LOG_LEVEL=warn LOGIN_RATE_LIMIT=1000/15m MALLOC_MMAP_THRESHOLD_=131072
+  DATABASE_URL LOG_LEVEL=warn LOGIN_RATE_LIMIT=1000/15m MALLOC_MMAP_THRESHOLD_=131072
 echo bench-password-123456 | node dist/src/cli.js user add bench --password-stdin >/dev/null
 # The Node options npm start passes (docs/performance.md, "The two speeds: V8's memory reducer").
+if [ "$MODE" = refresh ]; then
+  tg=$(count tokengate-refresh $PORT refresh --no-memory-reducer dist/src/main.js)
+  echo "| tokengate, store | instructions per POST /auth/refresh with rotation (main thread) |"
+  echo "|---|---:|"
+  echo "| ${DATABASE_URL%%:*} | $tg |"
+  echo "(callgrind files in $OUT)"
+  exit 0
+fi
 tg=$(count tokengate $PORT login --no-memory-reducer dist/src/main.js)
 if [ "$MODE" = cookie ]; then
   cookie=$(count tokengate-cookie $PORT cookie --no-memory-reducer dist/src/main.js)
