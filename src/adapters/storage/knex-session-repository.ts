@@ -3,13 +3,43 @@ import type { SessionRepository } from '../../domain/ports/session-repository';
 import type { RevokeReason, Session } from '../../domain/session';
 import { clampSessionFields } from './session-limits';
 import { fromSessionRow, toSessionRow, type SessionRow } from './session-rows';
+import { parameter, preparedStatements, type PreparedQuery, type PreparedStatements } from './prepared-query';
 import { guardStorage } from './storage-errors';
 import { encodeSpentTokens } from './spent-tokens-text';
 import type { PurgeCutoffs, RotationNext } from '../../domain/ports/session-repository';
 
 /** {@link SessionRepository} on SQLite or MySQL; every write is one conditional statement. */
+type RotateParameter = 'id' | 'expectedJti' | 'jti' | 'issuedAt' | 'now' | 'earlierSpent';
+type TouchParameter = 'id' | 'now';
+
 export class KnexSessionRepository implements SessionRepository {
-  constructor(private readonly db: Knex) {}
+  /** The statements of every refresh (cases 2 and 3, `/auth/refresh`), prepared once. */
+  private readonly prepared: PreparedStatements;
+  private readonly rotation: PreparedQuery<RotateParameter>;
+  private readonly touching: PreparedQuery<TouchParameter>;
+
+  constructor(private readonly db: Knex) {
+    this.prepared = preparedStatements(db);
+    this.rotation = this.prepared.prepare(
+      this.table()
+        .where('id', parameter('id'))
+        .andWhere('current_jti', parameter('expectedJti'))
+        .whereNull('revoked_at')
+        .update({
+          previous_jti: parameter('expectedJti'),
+          current_jti: parameter('jti'),
+          current_issued_at: parameter('issuedAt'),
+          rotated_at: parameter('now'),
+          earlier_spent: parameter('earlierSpent'),
+          last_used_at: parameter('now'),
+        }),
+      ['id', 'expectedJti', 'jti', 'issuedAt', 'now', 'earlierSpent'],
+    );
+    this.touching = this.prepared.prepare(
+      this.table().where('id', parameter('id')).whereNull('revoked_at').andWhere('last_used_at', '<', parameter('now')).update({ last_used_at: parameter('now') }),
+      ['id', 'now'],
+    );
+  }
 
   private table(): Knex.QueryBuilder<SessionRow> {
     return this.db<SessionRow>('sessions');
@@ -31,18 +61,14 @@ export class KnexSessionRepository implements SessionRepository {
   /** One compare-and-set UPDATE: of concurrent callers with the same `expectedJti`, one wins. */
   rotate(id: string, expectedJti: string, next: RotationNext, now: number): Promise<boolean> {
     return guardStorage(async () => {
-      const changed = await this.table()
-        .where('id', id)
-        .andWhere('current_jti', expectedJti)
-        .whereNull('revoked_at')
-        .update({
-          previous_jti: expectedJti,
-          current_jti: next.jti,
-          current_issued_at: next.issuedAt,
-          rotated_at: now,
-          earlier_spent: encodeSpentTokens(next.earlierSpent),
-          last_used_at: now,
-        });
+      const changed = await this.prepared.changes(this.rotation, {
+        id,
+        expectedJti,
+        jti: next.jti,
+        issuedAt: next.issuedAt,
+        now,
+        earlierSpent: encodeSpentTokens(next.earlierSpent),
+      });
       return changed === 1;
     });
   }
@@ -50,11 +76,7 @@ export class KnexSessionRepository implements SessionRepository {
   /** Never moves `lastUsedAt` backwards when touches race. */
   touch(id: string, now: number): Promise<void> {
     return guardStorage(async () => {
-      await this.table()
-        .where('id', id)
-        .whereNull('revoked_at')
-        .andWhere('last_used_at', '<', now)
-        .update({ last_used_at: now });
+      await this.prepared.changes(this.touching, { id, now });
     });
   }
 

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { SessionAndUser, SessionUserLookup } from '../../domain/ports/session-user-lookup';
+import { parameter, preparedStatements, type PreparedQuery, type PreparedStatements } from './prepared-query';
 import { fromSessionRow, type SessionRow } from './session-rows';
 import { guardStorage } from './storage-errors';
 import { fromUserRow, type UserRow } from './user-rows';
@@ -14,16 +15,22 @@ type JoinedRow = SessionRow & { [K in (typeof USER_COLUMNS)[number] as `u_${K}`]
  * (a LEFT JOIN), one round trip where two separate reads took two connections.
  */
 export class KnexSessionUserLookup implements SessionUserLookup {
-  private readonly columns: string[] = ['s.*', ...USER_COLUMNS.map((c) => `u.${c} as u_${c}`)];
+  private readonly prepared: PreparedStatements;
+  /** By primary key, so at most one row: no LIMIT (a bound LIMIT is not portable to MySQL's binary protocol). */
+  private readonly byId: PreparedQuery<'sessionId'>;
 
-  constructor(private readonly db: Knex) {}
+  constructor(db: Knex) {
+    this.prepared = preparedStatements(db);
+    const columns = ['s.*', ...USER_COLUMNS.map((c) => `u.${c} as u_${c}`)];
+    this.byId = this.prepared.prepare(
+      db('sessions as s').leftJoin('users as u', 'u.id', 's.user_id').where('s.id', parameter('sessionId')).select(columns),
+      ['sessionId'],
+    );
+  }
 
   find(sessionId: string, userId: string): Promise<SessionAndUser> {
     return guardStorage(async () => {
-      const row = (await this.db('sessions as s')
-        .leftJoin('users as u', 'u.id', 's.user_id')
-        .where('s.id', sessionId)
-        .first(this.columns)) as JoinedRow | undefined;
+      const row = await this.prepared.first<JoinedRow, 'sessionId'>(this.byId, { sessionId });
       if (!row) return { session: null, user: null };
       const session = fromSessionRow(row);
       if (row.u_id === null || session.userId !== userId) return { session, user: null };
