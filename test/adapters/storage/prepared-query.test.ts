@@ -95,9 +95,11 @@ function preparedQueryCases(driver: string, open: () => Knex) {
     });
 
     it('gives the connection back when a statement fails, so the next one still runs', async () => {
-      const rename = prepared.prepare(db('prepared_probe').where('id', parameter('from')).update({ id: parameter('to') }), ['from', 'to']);
-      // Three failures in a row on a pool of one connection: a connection kept would hang the next.
-      for (let i = 0; i < 3; i++) await expect(prepared.changes(rename, { from: 'a', to: 'b' })).rejects.toThrow(/duplicate|unique/i);
+      const clear = prepared.prepare(db('prepared_probe').where('id', parameter('id')).update({ n: parameter('n') }), ['id', 'n']);
+      // Three failures in a row (n is NOT NULL) on a pool of one connection: a connection kept would hang the next.
+      for (let i = 0; i < 3; i++) {
+        await expect(prepared.changes(clear, { id: 'a', n: null })).rejects.toMatchObject({ message: expect.stringMatching(/null/i) });
+      }
       expect(await prepared.first(byId(), { id: 'a' })).toMatchObject({ id: 'a' });
     });
 
