@@ -47,7 +47,7 @@ export class Login {
     }
     const user = await this.users.findByUsername(username);
     // Unknown users are checked against a dummy hash so timing does not tell them apart.
-    const matches = await this.hasher.verify(user?.passwordHash ?? (await this.dummy()), input.password);
+    const matches = await this.verify(user?.passwordHash ?? (await this.dummy()), input.password, username, ctx);
     // The attempt was counted before hashing; a failure simply keeps it.
     if (!user || !matches || user.disabled) {
       const reason = !user ? 'unknown_user' : user.disabled ? 'user_disabled' : 'wrong_password';
@@ -63,6 +63,19 @@ export class Login {
     }
     await this.throttle.succeeded(username, ctx.ip);
     return this.starter.start(user, username, AMR_PASSWORD, ctx);
+  }
+
+  /**
+   * A client gone while its hash waits for a slot gives the slot up: the password is never
+   * checked, so the attempt is withdrawn (counted neither as a failure nor as a success).
+   */
+  private async verify(hash: string, password: string, username: string, ctx: RequestContext): Promise<boolean> {
+    try {
+      return await this.hasher.verify(hash, password, ctx.signal);
+    } catch (err) {
+      if (ctx.signal?.aborted && err === ctx.signal.reason) await this.throttle.withdrawn(username, ctx.ip);
+      throw err;
+    }
   }
 
   /** What was typed names a user only when it is one; otherwise it may be a password (SPEC §4 audit). */

@@ -14,4 +14,6 @@ export interface RequestContext {
   ip: string | null;
   userAgent: string | null;
   requestId: string;
+  /** Aborts when the client has gone before its answer: work not yet begun for it (a queued password hash) is skipped. */
+  signal?: AbortSignal;
 }

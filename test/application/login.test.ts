@@ -85,3 +85,37 @@ describe('Login', () => {
     await expect(h.login('carol', password)).resolves.toMatchObject({ reissued: ['access', 'refresh'] });
   });
 });
+
+describe('Login whose client has gone', () => {
+  it('skips the password hash still waiting for a slot, and records neither success nor failure', async () => {
+    const h = createAppHarness();
+    await h.addUser('Alice', ALICE.password);
+    const stored = (await h.users.findByUsername('Alice'))?.passwordHash as string;
+    // The module object itself: the namespace an `import *` makes cannot be spied on.
+    const verify = jest.spyOn(jest.requireActual<typeof import('argon2')>('argon2'), 'verify');
+    try {
+      // The harness hashes four at a time: four checks take every slot.
+      const holders = Array.from({ length: 4 }, () => h.hasher.verify(stored, ALICE.password));
+      const controller = new AbortController();
+      const gone = h.login('Alice', ALICE.password, { signal: controller.signal });
+      await new Promise((resolve) => setImmediate(resolve));
+      const reason = new Error('the client closed the connection');
+      controller.abort(reason);
+      await expect(gone).rejects.toBe(reason);
+      await expect(Promise.all(holders)).resolves.toEqual([true, true, true, true]);
+      expect(verify).toHaveBeenCalledTimes(4);
+      expect(h.audit.ofType('login_success')).toEqual([]);
+      expect(h.audit.ofType('login_failure')).toEqual([]);
+      // The attempt was given back: as many abandoned logins as the window allows, and more, never throttle the account.
+      for (let i = 0; i < h.settings.loginRateLimit.count + 1; i++) {
+        const again = new AbortController();
+        again.abort(new Error('gone before it was queued'));
+        await expect(h.login('Alice', ALICE.password, { signal: again.signal })).rejects.toThrow('gone before it was queued');
+      }
+      // The next login is checked as usual.
+      await expect(h.login('Alice', ALICE.password)).resolves.toMatchObject({ reissued: ['access', 'refresh'] });
+    } finally {
+      verify.mockRestore();
+    }
+  });
+});

@@ -33,6 +33,23 @@ function ceilingSuite(open: () => Open): void {
     expect(wait).toBeLessThanOrEqual(3600);
   });
 
+  it('gives a withdrawn attempt (its client left before the password was checked) back, and clears no failure', async () => {
+    const t = await throttle({ count: 3, windowSeconds: 60 }, { points: 4, duration: 3600 });
+    const name = account();
+    const ip = '203.0.113.9';
+    await t.recordFailure(name, ip);
+    await t.recordFailure(name, ip);
+    // Three attempts in a row, each withdrawn: none counts, so none is refused.
+    for (let i = 0; i < 3; i++) {
+      expect(await t.attempt(name, ip)).toBe(0);
+      await t.withdrawn(name, ip);
+    }
+    expect(await t.blockedFor(name, ip)).toBe(0);
+    // The two failures still count: the third attempt is the last the window allows.
+    expect(await t.attempt(name, ip)).toBe(0);
+    expect(await t.attempt(name, ip)).toBeGreaterThan(0);
+  });
+
   it('keeps an account blocked at the ceiling after the short LOGIN_RATE_LIMIT window has passed', async () => {
     const t = await throttle({ count: 2, windowSeconds: 1 }, { points: 4, duration: 3600 });
     const name = account();

@@ -39,6 +39,11 @@ export class AppHarness {
   readonly useCases: UseCases;
   readonly ctx: RequestContext = { ...DEFAULT_CONTEXT };
 
+  /** The password hasher the use cases share (four hashes at a time). */
+  get hasher(): Argon2PasswordHasher {
+    return this.shared.hasher;
+  }
+
   constructor(readonly settings: HarnessSettings, private readonly shared: Shared) {
     ({ users: this.users, sessions: this.sessions, clock: this.clock, signer: this.signer } = shared);
     this.revocations = new PollingRevocationList(this.sessions, this.clock, {

@@ -2,7 +2,9 @@ import type { ServerResponse } from 'node:http';
 import type { Context, Middleware, Next } from 'koa';
 import type { Logger } from 'pino';
 import { DomainError, isDomainError } from '../../domain/errors';
+import { CLIENT_CLOSED_REQUEST } from '../proxy/forward';
 import { ERROR_STATUS } from './error-status';
+import { ClientGoneError } from './request-context';
 
 /** An error as SPEC §4 has it: status, JSON body, and the headers its code needs. */
 export function errorAnswer(error: DomainError): { status: number; body: { error: string; error_description: string }; headers: Record<string, string> } {
@@ -59,6 +61,12 @@ export function errorMiddleware(logger: Logger): Middleware {
       const known = isDomainError(e) ? e : fromHttpError(e as { status?: number });
       if (known) {
         sendError(ctx, known);
+        return;
+      }
+      if (e instanceof ClientGoneError) {
+        // Nobody to answer: logged and counted as nginx's 499, as the relay does (proxy/forward.ts).
+        ctx.res.statusCode = CLIENT_CLOSED_REQUEST;
+        ctx.respond = false;
         return;
       }
       logger.error({ err: e, requestId: ctx.state.requestId }, 'unhandled error');

@@ -9,7 +9,7 @@ import type { TokenCookies } from './cookies';
 import type { HttpDeps } from './deps';
 import { sendLoginPage } from './login-page';
 import { safeRedirect } from './redirect';
-import { requestContext } from './request-context';
+import { clientGoneSignal, requestContext } from './request-context';
 import { stringField } from './token-source';
 import { sendGrant } from './token-responses';
 import { sendMfaChallenge } from './mfa-routes';
@@ -75,7 +75,7 @@ export function mountLoginRoutes(router: Router, deps: HttpDeps, cookies: TokenC
   router.post('/login', refuseCrossSite(deps.settings.corsOrigins), formErrors, authBodyParser(deps.settings.bodyLimit), async (ctx) => {
     rejectQueryCredentials(ctx);
     const body = ctx.state.body as BodyFields;
-    const grant = await deps.login.execute(loginInput(body), requestContext(ctx));
+    const grant = await deps.login.execute(loginInput(body), { ...requestContext(ctx), signal: clientGoneSignal(ctx) });
     if ('mfaRequired' in grant) return sendMfaChallenge(ctx, grant, body.rd, `${loginPath}/2fa`);
     sendGrant(ctx, grant, cookies, false);
     if (ctx.state.isForm && body.rd !== undefined) {

@@ -19,6 +19,26 @@ export function requestIdMiddleware(): Middleware {
   };
 }
 
+/** The reason a {@link clientGoneSignal} aborts with. */
+export class ClientGoneError extends Error {
+  override readonly name = 'ClientGoneError';
+  constructor() {
+    super('the client closed the connection before its answer');
+  }
+}
+
+/**
+ * Aborts, with a {@link ClientGoneError}, when the connection closes before the response has
+ * been written: a login queued behind others then never has its password hashed for nobody.
+ */
+export function clientGoneSignal(ctx: Context): AbortSignal {
+  const controller = new AbortController();
+  ctx.res.once('close', () => {
+    if (!ctx.res.writableFinished) controller.abort(new ClientGoneError());
+  });
+  return controller.signal;
+}
+
 /** What the use-cases may know about the request. Koa resolves the IP under `TRUST_PROXY`. */
 export function requestContext(ctx: Context): RequestContext {
   const ua = ctx.get('user-agent');

@@ -22,11 +22,12 @@ export class Argon2PasswordHasher implements PasswordHasher {
     return this.slots.run(() => argon2.hash(password, OWASP_ARGON2ID));
   }
 
-  async verify(hash: string, password: string): Promise<boolean> {
+  async verify(hash: string, password: string, signal?: AbortSignal): Promise<boolean> {
     if (typeof hash !== 'string' || !hash.startsWith('$argon2')) return false;
     try {
-      return await this.slots.run(() => argon2.verify(hash, password));
-    } catch {
+      return await this.slots.run(() => argon2.verify(hash, password), signal);
+    } catch (err) {
+      if (signal?.aborted && err === signal.reason) throw err;
       return false;
     }
   }

@@ -59,6 +59,12 @@ export class FlexibleLoginThrottle implements LoginThrottle {
     });
   }
 
+  withdrawn(username: string, ip: string | null): Promise<void> {
+    return this.guard(async () => {
+      await Promise.all(this.keysOf(username, ip).map(([limiter, key]) => limiter.reward(key, 1)));
+    });
+  }
+
   succeeded(username: string, ip: string | null): Promise<void> {
     return this.guard(async () => {
       const [user, ...rest] = this.keysOf(username, ip);

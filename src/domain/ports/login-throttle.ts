@@ -6,6 +6,11 @@ export interface LoginThrottle {
    * key is over its limit (the attempt is then given back and must be refused), else 0.
    */
   attempt(username: string, ip: string | null): Promise<number>;
+  /**
+   * The attempt was given up before its password was checked (its client left while the hash
+   * waited): gives its count back and clears nothing. Nothing was tried, so nothing is counted.
+   */
+  withdrawn(username: string, ip: string | null): Promise<void>;
   /** The attempt succeeded: gives its count back and clears the username's failures. */
   succeeded(username: string, ip: string | null): Promise<void>;
   /** Counts one failure against both keys, outside a login attempt (e.g. a wrong second factor). */

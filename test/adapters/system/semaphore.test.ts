@@ -31,3 +31,45 @@ describe('Semaphore', () => {
     expect(() => new Semaphore(0)).toThrow();
   });
 });
+
+describe('Semaphore with an abort signal', () => {
+  it('gives up the place in the queue when the signal aborts: the task never runs, the others keep their order', async () => {
+    const semaphore = new Semaphore(1);
+    let release!: () => void;
+    const holder = semaphore.run(() => new Promise<string>((resolve) => (release = () => resolve('held'))));
+    const ran: string[] = [];
+    const controller = new AbortController();
+    const gone = semaphore.run(async () => ran.push('gone'), controller.signal);
+    const next = semaphore.run(async () => ran.push('next'));
+    const reason = new Error('client left');
+    controller.abort(reason);
+    await expect(gone).rejects.toBe(reason);
+    release();
+    await expect(holder).resolves.toBe('held');
+    await next;
+    expect(ran).toEqual(['next']);
+    // The slot came back: a later task runs at once.
+    await expect(semaphore.run(async () => 'free')).resolves.toBe('free');
+  });
+
+  it('never runs a task whose signal aborted before it was queued, and takes no slot for it', async () => {
+    const semaphore = new Semaphore(1);
+    const controller = new AbortController();
+    controller.abort(new Error('already gone'));
+    const task = jest.fn(async () => 'ran');
+    await expect(semaphore.run(task, controller.signal)).rejects.toThrow('already gone');
+    expect(task).not.toHaveBeenCalled();
+    await expect(semaphore.run(async () => 'free')).resolves.toBe('free');
+  });
+
+  it('lets a task that has started run to its end when its signal aborts', async () => {
+    const semaphore = new Semaphore(1);
+    const controller = new AbortController();
+    const done = semaphore.run(async () => {
+      controller.abort(new Error('too late'));
+      await tick();
+      return 'finished';
+    }, controller.signal);
+    await expect(done).resolves.toBe('finished');
+  });
+});
