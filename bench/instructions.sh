@@ -31,6 +31,14 @@ trap cleanup EXIT
 wait_for() { for _ in $(seq 1 600); do curl -s -o /dev/null "$1" && return 0; sleep 0.2; done; echo "no answer from $1"; exit 1; }
 load() { node_modules/.bin/autocannon -c 10 -a "$1" -H "$2" "$3" >/dev/null 2>&1; }
 
+# Prints a two-column Markdown table: headings $1 and $2, then one row per "cell|count" argument.
+table() {
+  echo "| $1 | $2 |"
+  echo "|---|---:|"
+  shift 2
+  for row in "$@"; do echo "| ${row%%|*} | ${row#*|} |"; done
+}
+
 # Drives $1 requests at port $2 with header $3 ("refresh": refresh chains, logged in by count).
 drive() {
   if [ "$3" = refresh ]; then node dist/bench/refresh-chains.js run "http://127.0.0.1:$2" "$1" "$OUT/chains.json"
@@ -97,25 +105,17 @@ echo bench-password-123456 | node dist/src/cli.js user add bench --password-stdi
 # The Node options npm start passes (docs/performance.md, "The two speeds: V8's memory reducer").
 if [ "$MODE" = refresh ]; then
   tg=$(count tokengate-refresh $PORT refresh --no-memory-reducer dist/src/main.js)
-  echo "| tokengate, store | instructions per POST /auth/refresh with rotation (main thread) |"
-  echo "|---|---:|"
-  echo "| ${DATABASE_URL%%:*} | $tg |"
+  table "tokengate, store" "instructions per POST /auth/refresh with rotation (main thread)" "${DATABASE_URL%%:*}|$tg"
   echo "(callgrind files in $OUT)"
   exit 0
 fi
 tg=$(count tokengate $PORT login --no-memory-reducer dist/src/main.js)
 if [ "$MODE" = cookie ]; then
   cookie=$(count tokengate-cookie $PORT cookie --no-memory-reducer dist/src/main.js)
-  echo "| tokengate, tokens in | instructions per proxied request (main thread) |"
-  echo "|---|---:|"
-  echo "| Authorization: Bearer | $tg |"
-  echo "| cookies (case 4) | $cookie |"
+  table "tokengate, tokens in" "instructions per proxied request (main thread)" "Authorization: Bearer|$tg" "cookies (case 4)|$cookie"
   node -e "console.log('bearer/cookie (instructions) = ' + ($tg / $cookie).toFixed(3) + '   (callgrind files in $OUT)')"
   exit 0
 fi
 
-echo "| server | instructions per proxied request (main thread) |"
-echo "|---|---:|"
-echo "| bare proxy | $bare |"
-echo "| tokengate | $tg |"
+table "server" "instructions per proxied request (main thread)" "bare proxy|$bare" "tokengate|$tg"
 node -e "console.log('bare/tokengate (instructions) = ' + ($bare / $tg).toFixed(3) + '   (callgrind files in $OUT)')"
