@@ -8,10 +8,10 @@ import { guardStorage } from './storage-errors';
 import { encodeSpentTokens } from './spent-tokens-text';
 import type { PurgeCutoffs, RotationNext } from '../../domain/ports/session-repository';
 
-/** {@link SessionRepository} on SQLite or MySQL; every write is one conditional statement. */
 type RotateParameter = 'id' | 'expectedJti' | 'jti' | 'issuedAt' | 'now' | 'earlierSpent';
 type TouchParameter = 'id' | 'now';
 
+/** {@link SessionRepository} on SQLite or MySQL; every write is one conditional statement. */
 export class KnexSessionRepository implements SessionRepository {
   /** The statements of every refresh (cases 2 and 3, `/auth/refresh`), prepared once. */
   private readonly prepared: PreparedStatements;
