@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { expectErrorAnswer } from '../support/gateway-http';
 import { removeDir, RunningGateway, tempDir, writeTemp, type UserSession } from '../support/gateway-harness';
 import { RecordingUpstream } from '../support/gateway-upstream';
+import { STACK_FRAME } from '../support/e2e-logs';
 
 /** SPEC §5: refused/reset → 502 bad_gateway; slower than UPSTREAM_TIMEOUT → 504 gateway_timeout; the gateway stays healthy. */
 
@@ -110,6 +111,19 @@ describe('upstream faults', () => {
     const res = await authed('/fine?after=faults');
     expect({ status: res.status, text: res.text }).toEqual({ status: 200, text: 'ok /fine?after=faults' });
     expect(gw.errors()).toEqual([]);
+  });
+
+  it('the warnings logged for refused, reset and slow upstreams carry no stack trace (SPEC §4)', () => {
+    const failures = gw.logs
+      .flatMap((chunk) => chunk.split('\n'))
+      .filter((l) => l.includes('upstream request failed'));
+    // Refused (twice), reset and too slow, at least: the check below is not vacuous.
+    expect(failures.length).toBeGreaterThanOrEqual(4);
+    for (const line of failures) {
+      expect(line).not.toMatch(STACK_FRAME);
+      expect((JSON.parse(line) as { err: Record<string, unknown> }).err).toEqual(expect.objectContaining({ type: expect.any(String), message: expect.any(String) }));
+    }
+    expect(failures.join('\n')).toMatch(/ECONNREFUSED/);
   });
 
   it('an unauthenticated request to a dead upstream is still 401 first (the gate runs before the upstream)', async () => {

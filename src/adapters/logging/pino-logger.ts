@@ -35,7 +35,8 @@ export interface LoggerSettings {
  * pass through {@link censorSecrets}; a child's bindings, which pino serializes once when the
  * child is made, get pino's own `redact` on the secret field names (exact top-level paths,
  * which cost nothing, unlike its wildcard paths: see censor.ts). Pretty printing formats the
- * already censored object. Without `destination`, logs go to standard output, pretty or JSON
+ * already censored object. Errors are logged without their stack or SQL ({@link serializeError}).
+ * Without `destination`, logs go to standard output, pretty or JSON
  * as {@link wantsPrettyLogs} decides (JSON when settings carry no `logFormat`).
  */
 export function createLogger(config: LoggerSettings, destination?: pino.DestinationStream): pino.Logger {
@@ -44,7 +45,7 @@ export function createLogger(config: LoggerSettings, destination?: pino.Destinat
     redact: { paths: [...SECRET_FIELDS], censor: CENSOR },
     formatters: { log: (object) => censorSecrets(object) },
     serializers: {
-      err: (e: Error) => censorSerialized(pino.stdSerializers.err(e)),
+      err: serializeError,
       req: (req) => censorSerialized(pino.stdSerializers.req(req)),
       res: (res) => censorSerialized(pino.stdSerializers.res(res)),
     },
@@ -52,4 +53,39 @@ export function createLogger(config: LoggerSettings, destination?: pino.Destinat
   const pretty = !destination && wantsPrettyLogs(config.logFormat ?? 'json', config.production ?? false, process.stdout.isTTY === true);
   const target = destination ?? (pretty ? prettyStdout() : null);
   return target ? pino(options, target) : pino(options);
+}
+
+/** Fields of a serialized error that never reach a log: where it ran (`stack`), a driver's query and its values. */
+const WITHHELD_ERROR_FIELDS = new Set(['stack', 'sql', 'bindings']);
+/** Nested errors (`aggregateErrors`, an error-valued field) are followed this deep. */
+const MAX_ERROR_DEPTH = 4;
+
+/**
+ * The `err` serializer: pino's (type, message with its causes', code and the error's other
+ * fields) without a stack trace or a driver's SQL, at any depth (SPEC §4: "never a stack trace,
+ * SQL, or a token in a body or a log"), then censored like every log object. The request id
+ * on the same line finds the request; the type, message and code say what failed.
+ */
+export function serializeError(e: Error): Record<string, unknown> {
+  const serialized = pino.stdSerializers.err(e) as unknown;
+  if (typeof serialized !== 'object' || serialized === null) return { message: String(serialized) };
+  return censorSerialized(withheld(serialized as Record<string, unknown>, 0));
+}
+
+function withheld(value: Record<string, unknown>, depth: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    if (WITHHELD_ERROR_FIELDS.has(key)) continue;
+    const v = value[key];
+    out[key] = depth < MAX_ERROR_DEPTH ? nestedWithheld(v, depth + 1) : v;
+  }
+  return out;
+}
+
+function nestedWithheld(value: unknown, depth: number): unknown {
+  if (Array.isArray(value)) return value.map((item) => nestedWithheld(item, depth));
+  if (typeof value === 'object' && value !== null && 'message' in value && ('type' in value || 'stack' in value)) {
+    return withheld(value as Record<string, unknown>, depth);
+  }
+  return value;
 }

@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import { knex, type Knex } from 'knex';
 import type { Logger } from 'pino';
 
 /**
@@ -18,4 +18,21 @@ export function knexLog(logger: Pick<Logger, 'warn' | 'error' | 'debug'>): Knex.
       logger.warn({ component: 'knex', detail: `${method} is deprecated; use ${alternative}` }, 'storage driver warning'),
     enableColors: false,
   };
+}
+
+/**
+ * A Knex instance whose query errors carry the driver's own message and no SQL (SPEC §4: never
+ * SQL in a log). Knex puts the failed query in front of the driver's message (`<sql> - <message>`),
+ * with the values spliced in unless `compileSqlOnError` is false: that setting keeps the values
+ * out, and a `query-error` listener, which Knex calls before it rethrows, takes the query off.
+ * The driver's code (`ER_DUP_ENTRY`, `SQLITE_CONSTRAINT_UNIQUE`…) is kept, so error handling is unchanged.
+ */
+export function createKnex(config: Knex.Config): Knex {
+  const db = knex({ ...config, compileSqlOnError: false });
+  db.on('query-error', (err: unknown, query: { sql?: unknown }) => {
+    if (!(err instanceof Error) || typeof query?.sql !== 'string') return;
+    const prefix = `${query.sql} - `;
+    if (err.message.startsWith(prefix)) err.message = err.message.slice(prefix.length);
+  });
+  return db;
 }

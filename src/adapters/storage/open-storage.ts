@@ -1,4 +1,4 @@
-import { knex, type Knex } from 'knex';
+import type { Knex } from 'knex';
 import type { SessionRepository } from '../../domain/ports/session-repository';
 import type { SessionUserLookup } from '../../domain/ports/session-user-lookup';
 import type { UserRepository } from '../../domain/ports/user-repository';
@@ -7,6 +7,7 @@ import { KnexSecondFactorRepository } from './knex-second-factor-repository';
 import { MemorySecondFactorRepository } from './memory-second-factor-repository';
 import { describeTarget, parseDatabaseUrl, SQLITE_IN_MEMORY } from './database-url';
 import { knexConfigFromTarget } from './knex-config';
+import { createKnex } from './knex-log';
 import { KnexSessionRepository } from './knex-session-repository';
 import { KnexSessionUserLookup } from './knex-session-user-lookup';
 import { KnexUserRepository } from './knex-user-repository';
@@ -93,7 +94,7 @@ async function openDatabase(databaseUrl: string, options: OpenStorageOptions): P
   if (target.kind === 'sqlite' && target.filename !== SQLITE_IN_MEMORY) {
     await preparePrivateSqliteFile(target.filename, { dataDir: options.dataDir, onWarning: options.onWarning });
   }
-  const db = knex(knexConfigFromTarget(target, { poolMax: options.poolMax, log: options.driverLog }));
+  const db = createKnex(knexConfigFromTarget(target, { poolMax: options.poolMax, log: options.driverLog }));
   return {
     kind: target.kind,
     description,

@@ -1,6 +1,7 @@
-import { knex, type Knex } from 'knex';
+import type { Knex } from 'knex';
 import { parseDatabaseUrl } from '../storage/database-url';
 import { knexConfigFromTarget } from '../storage/knex-config';
+import { createKnex } from '../storage/knex-log';
 import { FlexibleLoginThrottle, type FlexibleLoginThrottleOptions, type LoginThrottleLimits } from './flexible-login-throttle';
 import { ensureThrottleTable, mysqlLimiterFactory } from './mysql-limiter-store';
 import { closeRedisClient, createRedisClient } from '../storage/redis-client';
@@ -53,7 +54,7 @@ export async function openLoginThrottle(
     return { throttle: new FlexibleLoginThrottle(limits, options), store: 'memory', close: async () => {} };
   }
   const owned = options.db === undefined;
-  const db = options.db ?? knex({ ...knexConfigFromTarget(target, { log: options.driverLog }), pool: { min: 0, max: POOL_MAX } });
+  const db = options.db ?? createKnex({ ...knexConfigFromTarget(target, { log: options.driverLog }), pool: { min: 0, max: POOL_MAX } });
   const close = async (): Promise<void> => {
     if (owned) await db.destroy();
   };

@@ -2,6 +2,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import { createLogger } from '../../../src/adapters/logging/pino-logger';
 import { captureStream } from './capture';
+import { SQL_TEXT, STACK_FRAME } from '../../support/e2e-logs';
 
 const SECRETS = ['S3cret-pw', 'eyJ.access.tok', 'eyJ.refresh.tok', 'sid=abc123', 'Bearer eyJ.bearer', 'tok-777'];
 
@@ -94,5 +95,53 @@ describe('createLogger', () => {
     const out = captureStream();
     createLogger({ logLevel: 'info' }, out).info({ tokenType: 'Bearer', expiresIn: 900 });
     expect(out.records()[0]).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
+  });
+});
+
+/** SPEC §4: "Never a stack trace, SQL, or a token in a body or a log." */
+describe('createLogger: errors without stack traces or SQL', () => {
+  it('logs an error\'s type, message, causes and code, but not its stack', () => {
+    const out = captureStream();
+    const err = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9', { cause: new Error('socket closed') }), { code: 'ECONNREFUSED', port: 9 });
+    createLogger({ logLevel: 'info' }, out).warn({ err, requestId: 'r1' }, 'upstream request failed');
+    const record = out.records()[0] as { err: Record<string, unknown> };
+    expect(record.err).toEqual({ type: 'Error', message: 'connect ECONNREFUSED 127.0.0.1:9: socket closed', code: 'ECONNREFUSED', port: 9 });
+    expect(out.text()).not.toMatch(STACK_FRAME);
+  });
+
+  it('drops stacks at every depth: an AggregateError\'s errors and an error held in a field', () => {
+    const out = captureStream();
+    const inner = Object.assign(new Error('connect ECONNREFUSED ::1:9'), { code: 'ECONNREFUSED' });
+    const err = Object.assign(new AggregateError([inner, new Error('connect ECONNREFUSED 127.0.0.1:9')], 'all addresses failed'), {
+      original: Object.assign(new Error('wrapped'), { detail: new Error('deeper') }),
+    });
+    createLogger({ logLevel: 'info' }, out).error({ err }, 'failed');
+    const text = out.text();
+    expect(text).not.toMatch(STACK_FRAME);
+    expect(text).not.toContain('"stack"');
+    expect(out.records()[0]).toMatchObject({
+      err: { type: 'AggregateError', message: 'all addresses failed', aggregateErrors: [{ message: 'connect ECONNREFUSED ::1:9', code: 'ECONNREFUSED' }, { message: 'connect ECONNREFUSED 127.0.0.1:9' }] },
+    });
+  });
+
+  it('drops a driver\'s query and its values (mysql2\'s `sql`, Knex\'s `bindings`), keeping the driver\'s code and message', () => {
+    const out = captureStream();
+    const err = Object.assign(new Error("Duplicate entry 'x' for key 'PRIMARY'"), {
+      code: 'ER_DUP_ENTRY',
+      errno: 1062,
+      sql: 'insert into `sessions` (`id`, `refresh_digest`) values (?, ?)',
+      bindings: ['s1', 'digest-secret-123'],
+    });
+    createLogger({ logLevel: 'info' }, out).error({ err }, 'unhandled error');
+    expect(out.text()).not.toMatch(SQL_TEXT);
+    expect(out.text()).not.toContain('digest-secret-123');
+    expect(out.records()[0]).toMatchObject({ err: { type: 'Error', message: "Duplicate entry 'x' for key 'PRIMARY'", code: 'ER_DUP_ENTRY', errno: 1062 } });
+  });
+
+  it('still censors secret fields of an error', () => {
+    const out = captureStream();
+    createLogger({ logLevel: 'info' }, out).error({ err: Object.assign(new Error('boom'), { token: 'tok-777' }) }, 'failed');
+    expect(out.text()).not.toContain('tok-777');
+    expect(out.records()[0]).toMatchObject({ err: { message: 'boom', token: '[Redacted]' } });
   });
 });

@@ -1,8 +1,10 @@
 import pino from 'pino';
-import { knexLog } from '../../../src/adapters/storage/knex-log';
+import { createKnex, knexLog } from '../../../src/adapters/storage/knex-log';
+import { knexConfigFromUrl } from '../../../src/adapters/storage/knex-config';
 import { openStorage } from '../../../src/adapters/storage/open-storage';
 import { openLoginThrottle } from '../../../src/adapters/throttle/open-login-throttle';
-import { LogCapture } from '../../support/e2e-logs';
+import { LogCapture, SQL_TEXT } from '../../support/e2e-logs';
+import { describeWithMysql } from '../../support/mysql';
 
 /** Knex's own messages reach the gateway's logger as JSON lines, never `console.log`. */
 function capture() {
@@ -54,4 +56,47 @@ describe('an unreachable MySQL', () => {
     expect(lines.entries().some((e) => e.component === 'knex' && /ECONNREFUSED/.test(String(e.detail)))).toBe(true);
     expect(consoleLog).not.toHaveBeenCalled();
   });
+});
+
+/**
+ * SPEC §4: never SQL in a log. Knex puts the failed query, values spliced in, in front of the
+ * driver's message; `createKnex` gives the error the driver's own message and keeps its code.
+ */
+function failedQueryKeepsNoSql(url: () => string, duplicateCode: string): void {
+  it('a failed query\'s error carries the driver\'s message and code, without the query or its values', async () => {
+    const db = createKnex(knexConfigFromUrl(url()));
+    try {
+      await db.schema.dropTableIfExists('knex_log_t');
+      await db.schema.createTable('knex_log_t', (t) => {
+        t.string('id', 32).primary();
+      });
+      await db('knex_log_t').insert({ id: 'value-in-a-binding' });
+      const failure = await db('knex_log_t').insert({ id: 'value-in-a-binding' }).then(
+        () => null,
+        (e: unknown) => e as Error & { code?: string },
+      );
+      expect(failure).toBeInstanceOf(Error);
+      expect(failure!.code).toBe(duplicateCode);
+      expect(failure!.message).not.toMatch(SQL_TEXT);
+      expect(failure!.message.length).toBeGreaterThan(0);
+      // The statement itself failed: the same error as the driver's alone would give.
+      const unknownTable = await db('no_such_table_here').select('id').then(
+        () => null,
+        (e: unknown) => e as Error,
+      );
+      expect(unknownTable?.message).toMatch(/no_such_table_here/);
+      expect(unknownTable?.message).not.toMatch(SQL_TEXT);
+    } finally {
+      await db.schema.dropTableIfExists('knex_log_t');
+      await db.destroy();
+    }
+  });
+}
+
+describe('createKnex on SQLite', () => {
+  failedQueryKeepsNoSql(() => 'sqlite::memory:', 'SQLITE_CONSTRAINT_PRIMARYKEY');
+});
+
+describeWithMysql('createKnex on MySQL', (database) => {
+  failedQueryKeepsNoSql(() => database().url, 'ER_DUP_ENTRY');
 });
