@@ -14,7 +14,7 @@ import { processIo } from './adapters/cli/cli-io';
 import { runAdminCommand, USAGE, UsageError, type AdminDeps } from './adapters/cli/commands';
 import { demoUserLine, ensureDemoUser, logStartup } from './adapters/cli/first-run';
 import { runKeysCommand } from './adapters/cli/keys-command';
-import { answerClientError } from './adapters/http/client-error';
+import { answerClientError, answerConnect } from './adapters/http/client-error';
 import { GatewayMetrics } from './adapters/metrics/gateway-metrics';
 import { metricsListener } from './adapters/metrics/metrics-listener';
 import { resolveUpstreams } from './adapters/proxy/upstreams';
@@ -171,9 +171,11 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     upstream: upstreams.description,
     upgrade,
     server: () => {
-      const server = http.createServer(handler);
+      // Host is checked by the admission, which answers SPEC §4's 400 (Node's own check writes a bare one).
+      const server = http.createServer({ requireHostHeader: false }, handler);
       server.on('upgrade', upgrade);
       server.on('clientError', answerClientError);
+      server.on('connect', answerConnect);
       server.headersTimeout = 30_000;
       server.requestTimeout = 300_000;
       server.keepAliveTimeout = 65_000;
