@@ -30,9 +30,11 @@ export function knexLog(logger: Pick<Logger, 'warn' | 'error' | 'debug'>): Knex.
 export function createKnex(config: Knex.Config): Knex {
   const db = knex({ ...config, compileSqlOnError: false });
   db.on('query-error', (err: unknown, query: { sql?: unknown }) => {
-    if (!(err instanceof Error) || typeof query?.sql !== 'string') return;
+    // Not `instanceof Error`: a native driver's error class may come from another realm.
+    const e = err as { message?: unknown } | null;
+    if (typeof e !== 'object' || e === null || typeof e.message !== 'string' || typeof query?.sql !== 'string') return;
     const prefix = `${query.sql} - `;
-    if (err.message.startsWith(prefix)) err.message = err.message.slice(prefix.length);
+    if (e.message.startsWith(prefix)) e.message = e.message.slice(prefix.length);
   });
   return db;
 }
