@@ -14,7 +14,8 @@ import { processIo } from './adapters/cli/cli-io';
 import { runAdminCommand, USAGE, UsageError, type AdminDeps } from './adapters/cli/commands';
 import { demoUserLine, ensureDemoUser, logStartup } from './adapters/cli/first-run';
 import { runKeysCommand } from './adapters/cli/keys-command';
-import { answerClientError, answerConnect } from './adapters/http/client-error';
+import { answerClientError } from './adapters/http/client-error';
+import { connectListener } from './adapters/http/entry';
 import { GatewayMetrics } from './adapters/metrics/gateway-metrics';
 import { metricsListener } from './adapters/metrics/metrics-listener';
 import { resolveUpstreams } from './adapters/proxy/upstreams';
@@ -175,7 +176,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       const server = http.createServer({ requireHostHeader: false }, handler);
       server.on('upgrade', upgrade);
       server.on('clientError', answerClientError);
-      server.on('connect', answerConnect);
+      server.on('connect', connectListener(handler));
       server.headersTimeout = 30_000;
       server.requestTimeout = 300_000;
       server.keepAliveTimeout = 65_000;

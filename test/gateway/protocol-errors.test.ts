@@ -128,12 +128,28 @@ describe('heads Node\'s parser refuses', () => {
 });
 
 describe('CONNECT (tokengate is not a forward proxy)', () => {
-  it('gets 400 invalid_request with a request id instead of a silent close', async () => {
+  it('to an authority (host:port): 400 invalid_request with the client\'s request id, nothing forwarded', async () => {
     const before = up.requests.length + up.upgrades.length;
     const a = await raw(gw.port, `CONNECT 127.0.0.1:${up.port} HTTP/1.1\r\nHost: 127.0.0.1:${up.port}\r\nCookie: ${s.cookie}\r\nX-Request-Id: connect-1\r\n\r\n`);
     expectJsonError(a, 400, 'invalid_request');
     expect(a.headers['x-request-id']).toBe('connect-1');
     expect(up.requests.length + up.upgrades.length).toBe(before);
+  });
+
+  it('to a proxied path: the same 400, nothing forwarded', async () => {
+    const before = up.requests.length + up.upgrades.length;
+    expectJsonError(await raw(gw.port, `CONNECT /api/items HTTP/1.1\r\nHost: x\r\nCookie: ${s.cookie}\r\n\r\n`), 400, 'invalid_request');
+    expect(up.requests.length + up.upgrades.length).toBe(before);
+  });
+
+  it.each([
+    ['/auth/login', 'POST'],
+    ['/auth/refresh', 'POST'],
+    ['/healthz', 'GET'],
+  ])('to %s: 405 method_not_allowed with Allow, as any wrong method on an auth endpoint', async (path, allowed) => {
+    const a = await raw(gw.port, `CONNECT ${path} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    expectJsonError(a, 405, 'method_not_allowed');
+    expect(a.headers.allow?.split(/,\s*/)).toContain(allowed);
   });
 
   it('the gateway still answers afterwards', async () => {

@@ -73,6 +73,19 @@ forEachStorage('security: input hardening', (target) => {
     expectBadRequest(res);
   });
 
+  it('GET /auth/login with credentials in the query string: 400 and the form again, empty, echoing nothing from the URL', async () => {
+    const gw = gateway();
+    const res = await gw.http().get(`/auth/login?username=${encodeURIComponent(user.username)}&password=${encodeURIComponent(user.password)}&rd=%2Fapp`);
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.text).toMatch(/not accepted in the query string/);
+    expect(res.text).not.toContain(user.password);
+    expect(res.text).not.toContain(`value="${user.username}"`);
+    expect(res.text).toContain('value="/app"');
+    // Without credentials the same URL is the plain form.
+    expect((await gw.http().get('/auth/login?rd=%2Fapp')).status).toBe(200);
+  });
+
   it('refuses a body that is not valid UTF-8', async () => {
     const bytes = Buffer.concat([Buffer.from('{"username":"'), Buffer.from([0xc3, 0x28]), Buffer.from('","password":"x"}')]);
     expectBadRequest(await login(gateway()).set('Content-Type', 'application/json').send(bytes));

@@ -67,6 +67,7 @@ export class Admission {
 
   /** A request for an upstream (proxied HTTP or a WebSocket handshake). */
   proxy(facts: RequestFacts, transport: Transport): Admitted | Promise<Admitted> {
+    if (facts.method === 'CONNECT') return refuse(facts, new DomainError('invalid_request', 'CONNECT is not supported: tokengate is not a forward proxy'));
     if (!facts.canonical) return refuse(facts, new DomainError('invalid_request', facts.refusal ?? 'the path is malformed'));
     const match = this.deps.routes.match(facts.canonical);
     if (!match) return refuse(facts, new DomainError('not_found', 'no route for this path'));

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { DomainError } from '../../domain/errors';
 import { errorAnswer } from './error-middleware';
@@ -35,14 +34,4 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
   if (error.code === 'HPE_HEADER_OVERFLOW') return endWithError(socket, 431, 'the request headers are too large', id);
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return endWithError(socket, 408, 'the request head took too long to arrive', id);
   endWithError(socket, 400, 'the request is malformed', id);
-}
-
-/**
- * The server's `connect` listener: tokengate is no forward proxy, so a `CONNECT` gets 400
- * `invalid_request` (Node would close the connection without a word when nobody listens).
- */
-export function answerConnect(req: IncomingMessage, socket: Duplex): void {
-  socket.on('error', () => socket.destroy());
-  const given = req.headers['x-request-id'];
-  endWithError(socket, 400, 'CONNECT is not supported: tokengate is not a forward proxy', requestIdFor(Array.isArray(given) ? undefined : given));
 }

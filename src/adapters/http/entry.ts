@@ -1,4 +1,6 @@
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { ServerResponse, type IncomingMessage, type RequestListener } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Admission } from '../admission/admission';
 import type { RequestFacts } from '../admission/request-facts';
 
@@ -26,5 +28,26 @@ export function gatewayListener(parts: EntryParts): RequestListener {
     if (!admission.owns(facts)) return parts.proxy(facts, res);
     if (facts.canonical?.key === parts.verifyKey && parts.verify(facts, res)) return;
     parts.koa(req, res);
+  };
+}
+
+/**
+ * The server's `connect` listener. Node gives a `CONNECT` to this event instead of the request
+ * listener, and closes the connection unanswered when nobody listens. tokengate is no forward
+ * proxy: the request goes to the same listener as any other, on a response made for its
+ * socket, so an auth endpoint answers 405 with `Allow` and the admission refuses every other
+ * target with 400 `invalid_request`. The connection closes after the answer.
+ */
+export function connectListener(listener: RequestListener): (req: IncomingMessage, socket: Duplex) => void {
+  return (req, socket) => {
+    socket.on('error', () => socket.destroy());
+    const res = new ServerResponse(req);
+    res.shouldKeepAlive = false;
+    res.assignSocket(socket as Socket);
+    res.once('finish', () => {
+      res.detachSocket(socket as Socket);
+      socket.end();
+    });
+    listener(req, res);
   };
 }

@@ -16,11 +16,14 @@ import { sendMfaChallenge } from './mfa-routes';
 
 const QUERY_CREDENTIALS = ['username', 'password', 'mfaToken', 'refreshToken', 'refresh_token', 'access_token', 'token'];
 
+const QUERY_CREDENTIALS_MESSAGE = 'credentials are not accepted in the query string';
+
+/** Whether the URL carries a credential field (SPEC §4: 400 `invalid_request`). */
+const hasQueryCredentials = (ctx: Context): boolean => QUERY_CREDENTIALS.some((k) => k in ctx.query);
+
 /** Credentials belong in the body, never in a URL that ends up in logs. */
 export function rejectQueryCredentials(ctx: Context): void {
-  if (QUERY_CREDENTIALS.some((k) => k in ctx.query)) {
-    throw new DomainError('invalid_request', 'credentials are not accepted in the query string');
-  }
+  if (hasQueryCredentials(ctx)) throw new DomainError('invalid_request', QUERY_CREDENTIALS_MESSAGE);
 }
 
 /**
@@ -70,7 +73,10 @@ async function formErrors(ctx: Context, next: Next): Promise<void> {
 export function mountLoginRoutes(router: Router, deps: HttpDeps, cookies: TokenCookies): void {
   const loginPath = `${deps.settings.authPrefix}/login`;
   router.get('/login', (ctx) => {
-    sendLoginPage(ctx, 200, { action: loginPath, rd: safeRedirect(ctx.query.rd) });
+    const rd = safeRedirect(ctx.query.rd);
+    // The form again, empty, with the error: nothing from the URL is echoed (SPEC §4).
+    if (hasQueryCredentials(ctx)) return sendLoginPage(ctx, 400, { action: loginPath, rd, error: 'Credentials are not accepted in the query string: use the form.' });
+    sendLoginPage(ctx, 200, { action: loginPath, rd });
   });
   router.post('/login', refuseCrossSite(deps.settings.corsOrigins), formErrors, authBodyParser(deps.settings.bodyLimit), async (ctx) => {
     rejectQueryCredentials(ctx);
