@@ -82,6 +82,8 @@ forEachStorage('security: input hardening', (target) => {
     expect(res.text).not.toContain(user.password);
     expect(res.text).not.toContain(`value="${user.username}"`);
     expect(res.text).toContain('value="/app"');
+    // A client that takes only JSON gets the JSON error.
+    expectBadRequest(await gw.http().get('/auth/login?password=x').set('Accept', 'application/json'));
     // Without credentials the same URL is the plain form.
     expect((await gw.http().get('/auth/login?rd=%2Fapp')).status).toBe(200);
   });

@@ -8,8 +8,7 @@ const REASONS: Record<number, string> = { 400: 'Bad Request', 408: 'Request Time
 
 /**
  * SPEC §4's error answer written on a raw socket, then closed: the JSON body of
- * `invalid_request` under `status` (400, 408 or 431), `X-Request-Id` (the client's when it is
- * well formed, else a new one), `Connection: close`.
+ * `invalid_request` under `status` (400, 408 or 431), `X-Request-Id`, `Connection: close`.
  */
 function endWithError(socket: Duplex, status: number, description: string, requestId: string): void {
   const body = JSON.stringify(errorAnswer(new DomainError('invalid_request', description)).body);

@@ -16,14 +16,12 @@ import { sendMfaChallenge } from './mfa-routes';
 
 const QUERY_CREDENTIALS = ['username', 'password', 'mfaToken', 'refreshToken', 'refresh_token', 'access_token', 'token'];
 
-const QUERY_CREDENTIALS_MESSAGE = 'credentials are not accepted in the query string';
-
 /** Whether the URL carries a credential field (SPEC §4: 400 `invalid_request`). */
 const hasQueryCredentials = (ctx: Context): boolean => QUERY_CREDENTIALS.some((k) => k in ctx.query);
 
 /** Credentials belong in the body, never in a URL that ends up in logs. */
 export function rejectQueryCredentials(ctx: Context): void {
-  if (hasQueryCredentials(ctx)) throw new DomainError('invalid_request', QUERY_CREDENTIALS_MESSAGE);
+  if (hasQueryCredentials(ctx)) throw new DomainError('invalid_request', 'credentials are not accepted in the query string');
 }
 
 /**
@@ -74,8 +72,11 @@ export function mountLoginRoutes(router: Router, deps: HttpDeps, cookies: TokenC
   const loginPath = `${deps.settings.authPrefix}/login`;
   router.get('/login', (ctx) => {
     const rd = safeRedirect(ctx.query.rd);
-    // The form again, empty, with the error: nothing from the URL is echoed (SPEC §4).
-    if (hasQueryCredentials(ctx)) return sendLoginPage(ctx, 400, { action: loginPath, rd, error: 'Credentials are not accepted in the query string: use the form.' });
+    if (hasQueryCredentials(ctx)) {
+      // A browser gets the form again, empty, with the error: nothing from the URL is echoed (SPEC §4).
+      if (!ctx.accepts('html')) rejectQueryCredentials(ctx);
+      return sendLoginPage(ctx, 400, { action: loginPath, rd, error: 'Credentials are not accepted in the query string: use the form.' });
+    }
     sendLoginPage(ctx, 200, { action: loginPath, rd });
   });
   router.post('/login', refuseCrossSite(deps.settings.corsOrigins), formErrors, authBodyParser(deps.settings.bodyLimit), async (ctx) => {

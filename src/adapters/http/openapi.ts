@@ -100,7 +100,11 @@ export const OPENAPI_DOCUMENT = {
       get: {
         tags: ['auth'], operationId: 'loginPage', summary: 'The HTML login form',
         parameters: [{ name: 'rd', in: 'query', required: false, description: 'Where to go after logging in; kept in the form.', schema: { type: 'string' } }],
-        responses: { '200': textBody('text/html', 'The login form.', { 'Cache-Control': ref('headers', 'CacheControlNoStore') }), ...COMMON },
+        responses: {
+          '200': textBody('text/html', 'The login form.', { 'Cache-Control': ref('headers', 'CacheControlNoStore') }),
+          '400': errorResponse('`invalid_request`: credentials in the query string. A browser (`Accept` allowing HTML) gets the form again, empty, with the error; other clients the JSON error.', ['invalid_request'], {}, true),
+          ...COMMON,
+        },
       },
       post: {
         tags: ['auth'], operationId: 'login', summary: 'Log in: a new session every time',
