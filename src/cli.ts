@@ -2,7 +2,7 @@
 import { loadConfigFromProcess } from './config';
 import { adminDeps, compose, processIo, runAdminCommand, runKeysCommand, USAGE, UsageError } from './container';
 import { isDomainError } from './domain/errors';
-import { fail, serve } from './main';
+import { fail, start } from './main';
 
 /** `tokengate <command>`: exit 0 on success, non-zero with one clear line on error. */
 async function run(args: string[]): Promise<number> {
@@ -13,7 +13,7 @@ async function run(args: string[]): Promise<number> {
   }
   const config = loadConfigFromProcess();
   if (command === 'serve') {
-    await serve(config);
+    await start(config);
     return -1;
   }
   if (command === 'keys') {

@@ -8,9 +8,9 @@ export async function serve(config: Config): Promise<http.Server> {
   const logger = comp.container.get(TYPES.Logger);
   const demoPassword = await seedDemoUser(comp);
   const server = comp.server();
-  const port = await listen(server, config.port, config.host);
+  const port = await listen(server, config.port, config.host, 'PORT/HOST');
   const metricsServer = config.metrics ? http.createServer(comp.metricsHandler) : null;
-  const metricsPort = metricsServer && config.metrics ? await listen(metricsServer, config.metrics.port, config.metrics.host) : null;
+  const metricsPort = metricsServer && config.metrics ? await listen(metricsServer, config.metrics.port, config.metrics.host, 'METRICS_PORT') : null;
   const shown = (host: string) => (host === '0.0.0.0' || host === '::' ? 'localhost' : host);
   logStartup(logger, {
     url: `http://${shown(config.host)}:${port}`,
@@ -45,10 +45,14 @@ export async function serve(config: Config): Promise<http.Server> {
   return server;
 }
 
-/** Listens; resolves with the bound port (the given one, or the one the system chose for 0). */
-async function listen(server: http.Server, port: number, host: string): Promise<number> {
+/**
+ * Listens; resolves with the bound port (the given one, or the one the system chose for 0).
+ * A failure (address in use or not on this machine, a host name that does not resolve) is
+ * one line naming the settings it came from.
+ */
+async function listen(server: http.Server, port: number, host: string, settings: string): Promise<number> {
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (e: Error) => reject(new Error(`${settings}: cannot listen on ${host}:${port}: ${e.message}`)));
     server.listen(port, host, resolve);
   });
   const address = server.address();
@@ -78,6 +82,11 @@ export async function serveWorkers(config: Config): Promise<void> {
   });
 }
 
+/** What `npm start` and `tokengate serve` run: one gateway process, or `WORKERS` of them. */
+export function start(config: Config): Promise<unknown> {
+  return config.workers > 1 ? serveWorkers(config) : serve(config);
+}
+
 /** One clear line and a non-zero exit for anything that stops the start. */
 export function fail(error: unknown): never {
   const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
@@ -92,5 +101,5 @@ if (require.main === module) {
   } catch (e) {
     fail(e);
   }
-  (config.workers > 1 ? serveWorkers(config) : serve(config)).catch(fail);
+  start(config).catch(fail);
 }

@@ -170,6 +170,56 @@ describe('graceful shutdown', () => {
   }, 40_000);
 });
 
+describe('tokengate serve', () => {
+  const started: ReturnType<typeof spawn>[] = [];
+  // A test that fails half-way leaves no gateway (or its workers) behind.
+  afterEach(() => {
+    for (const child of started.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  /** `tokengate serve` as a process; `log` is its output so far. */
+  function serveProcess(env: Record<string, string>) {
+    const child = spawn(process.execPath, [cli, 'serve'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`, ...env },
+    });
+    started.push(child);
+    let log = '';
+    child.stdout.on('data', (c: Buffer) => (log += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (log += c.toString()));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    return { child, log: () => log, exited };
+  }
+
+  // Regression: `tokengate serve` (SPEC §8, what `npm start` runs) ran one process whatever WORKERS said.
+  it('runs WORKERS gateway processes, as npm start does, and stops them all on SIGTERM', async () => {
+    const gw = serveProcess({ WORKERS: '2' });
+    const listening = () => new Set([...gw.log().matchAll(/"pid":(\d+)[^\n]*listening on http/g)].map((m) => m[1]));
+    const upAfterMs = await waitUntil(() => listening().size === 2, 20_000);
+    expect({ up: upAfterMs !== null, workers: listening().size, primaryLine: /started 2 workers/.test(gw.log()) }).toEqual({ up: true, workers: 2, primaryLine: true });
+    const url = /listening on (http:\/\/\S+)"/.exec(gw.log())?.[1] as string;
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    gw.child.kill('SIGTERM');
+    expect(await gw.exited).toBe(0);
+    expect(gw.log()).toContain('all workers stopped');
+  }, 40_000);
+
+  it('names the settings when it cannot listen: an address not on this machine, a port in use', async () => {
+    const absent = serveProcess({ HOST: '203.0.113.7', LOG_LEVEL: 'silent' });
+    expect(await absent.exited).toBe(1);
+    expect(absent.log().trim().split('\n')).toEqual([expect.stringMatching(/^tokengate: PORT\/HOST: cannot listen on 203\.0\.113\.7:0: listen EADDRNOTAVAIL/)]);
+
+    const http = await import('node:http');
+    const taken = http.createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    const port = (taken.address() as { port: number }).port;
+    const busy = serveProcess({ PORT: String(port), LOG_LEVEL: 'silent' });
+    expect(await busy.exited).toBe(1);
+    expect(busy.log().trim().split('\n')).toEqual([`tokengate: PORT/HOST: cannot listen on 127.0.0.1:${port}: listen EADDRINUSE: address already in use 127.0.0.1:${port}`]);
+    await new Promise<void>((r) => taken.close(() => r()));
+  }, 40_000);
+});
+
 /** Starts `node dist/src/main.js` with `env`; resolves with its URL once it listens. */
 const startGateway = (env: Record<string, string>) => spawnGateway(dir, env);
 
