@@ -61,6 +61,9 @@ export class CompleteMfaLogin {
       this.audit.record({ type: 'login_failure', userId: user.id, username, reason: outcome, ip: ctx.ip, requestId: ctx.requestId });
       throw new DomainError('invalid_credentials', 'invalid code');
     }
+    // Both attempts of this login succeeded: this code's, and the password step's, which
+    // `Login` left counted until now so that a known password cannot reset the code budget.
+    await this.throttle.succeeded(username, ctx.ip);
     await this.throttle.succeeded(username, ctx.ip);
     return this.starter.start(user, username, AMR_PASSWORD_OTP, ctx);
   }

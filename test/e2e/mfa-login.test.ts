@@ -170,3 +170,28 @@ forEachStorage('e2e: TOTP second factor, throttled', (target) => {
     expect(Number(throttled.headers['retry-after'])).toBeGreaterThan(0);
   });
 });
+
+// A store and gateway of their own: the block above leaves its address's limit spent.
+forEachStorage('e2e: TOTP second factor, successful logins and LOGIN_RATE_LIMIT', (target) => {
+  const fresh = useGateway(target, { LOGIN_RATE_LIMIT: '3/1m' });
+
+  // Regression: the password step's attempt stayed counted after the code step succeeded, so
+  // every two-factor login left one count on the client address's limit (SPEC §7: an attempt
+  // is given back when it succeeds); the fourth login from one address was refused.
+  it('a two-factor login that succeeds gives back both of its attempts', async () => {
+    const gw = fresh();
+    const users = [await gw.addUser(), await gw.addUser(), await gw.addUser(), await gw.addUser()];
+    const secrets = [];
+    for (const user of users) secrets.push((await enrol(gw, user)).secret);
+    gw.advance(31);
+    const statuses = [];
+    for (const [i, user] of users.entries()) {
+      const res = await codeStep(gw, await passwordStep(gw, user), codeAt(secrets[i]!, gw.clock.now()));
+      statuses.push(res.status);
+    }
+    const other = await gw.addUser();
+    const plain = await gw.http().post('/auth/login').send({ username: other.username, password: other.password });
+    gw.track(plain);
+    expect({ twoFactor: statuses, plain: plain.status }).toEqual({ twoFactor: [200, 200, 200, 200], plain: 200 });
+  });
+});
