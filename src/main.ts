@@ -78,7 +78,8 @@ export async function serveWorkers(config: Config): Promise<void> {
       }
     },
     serve: () => serve(config),
-    pool: { stopTimeoutMs: (config.shutdownTimeout + 5) * 1000 },
+    // Capped where a Node timer's reach ends (SHUTDOWN_TIMEOUT itself is, by its parser).
+    pool: { stopTimeoutMs: Math.min((config.shutdownTimeout + 5) * 1000, 2 ** 31 - 1) },
   });
 }
 

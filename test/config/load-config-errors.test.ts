@@ -11,6 +11,13 @@ describe('loadConfig refuses bad values with one line naming the variable', () =
     ['CLOCK_SKEW', '30x', 'expected a duration'],
     ['REVOCATION_TTL', 'soon', 'expected a duration'],
     ['UPSTREAM_TIMEOUT', '0', 'expected at least 1 second'],
+    // Regression: a timer's settings past 2^31-1 ms made Node fire it after 1 ms instead (the
+    // revocation poll and the purge ran every millisecond; a memory login limit never held).
+    ['UPSTREAM_TIMEOUT', '25d', 'expected at most 2147483 seconds (24d and a bit, as far as a timer reaches), got "25d"'],
+    ['REVOCATION_TTL', '2147484', 'expected at most 2147483 seconds'],
+    ['SESSION_PURGE_INTERVAL', '25d', 'expected at most 2147483 seconds'],
+    ['SHUTDOWN_TIMEOUT', '30d', 'expected at most 2147483 seconds'],
+    ['LOGIN_RATE_LIMIT', '10/25d', 'the window may be at most 2147483 seconds (24d and a bit), got "10/25d"'],
     ['PORT', '70000', 'expected an integer between 0 and 65535, got "70000"'],
     ['PORT', 'http', 'expected an integer'],
     ['JWT_ALGORITHM', 'HS512', 'expected one of HS256, RS256, ES256, got "HS512"'],

@@ -18,6 +18,12 @@ describe('loadConfig parses values', () => {
     });
   });
 
+  it('takes a timer\'s settings up to the longest a Node timer waits (2147483 s, 24d and a bit)', () => {
+    expect(load({ UPSTREAM_TIMEOUT: '2147483', REVOCATION_TTL: '24d', SESSION_PURGE_INTERVAL: '24d', SHUTDOWN_TIMEOUT: '2147483s', LOGIN_RATE_LIMIT: '10/24d' })).toMatchObject({
+      upstreamTimeout: 2147483, revocationTtl: 24 * 86400, sessionPurgeInterval: 24 * 86400, shutdownTimeout: 2147483, loginRateLimit: { count: 10, windowSeconds: 24 * 86400 },
+    });
+  });
+
   it.each([
     ['16kb', 16384],
     ['1mb', 1048576],

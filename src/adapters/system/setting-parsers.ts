@@ -9,14 +9,24 @@ const DURATION = /^(\d+)\s*([smhd]?)$/i;
 const UNIT_SECONDS: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 86400 };
 const DURATION_HINT = 'a duration like 900, 10s, 15m, 12h or 14d';
 
-/** Seconds from `900`, `10s`, `15m`, `12h` or `14d`. */
-export function parseDuration(raw: string, { min = 0 } = {}): number {
+/**
+ * The longest duration a Node timer can wait (2^31 − 1 ms, about 24.8 days), in whole seconds.
+ * A longer one fires after 1 ms instead, so a setting that feeds a timer is capped at this.
+ */
+export const TIMER_MAX_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+/** Seconds from `900`, `10s`, `15m`, `12h` or `14d`; `max` for a setting that feeds a timer. */
+export function parseDuration(raw: string, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}): number {
   const m = DURATION.exec(raw);
   const seconds = m ? Number(m[1]) * UNIT_SECONDS[m[2]!.toLowerCase()]! : NaN;
   if (!Number.isSafeInteger(seconds)) throw new Error(`expected ${DURATION_HINT}, got ${show(raw)}`);
   if (seconds < min) throw new Error(`expected at least ${min} second(s), got ${show(raw)}`);
+  if (seconds > max) throw new Error(`expected at most ${max} seconds (${Math.floor(max / 86400)}d and a bit, as far as a timer reaches), got ${show(raw)}`);
   return seconds;
 }
+
+/** A duration that feeds a timer (a poll, a timeout): at most {@link TIMER_MAX_SECONDS}. */
+export const parseTimerDuration = (raw: string, { min = 0 } = {}): number => parseDuration(raw, { min, max: TIMER_MAX_SECONDS });
 
 const SIZE = /^(\d+)\s*(b|kb|mb|gb)?$/i;
 const UNIT_BYTES: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
@@ -44,6 +54,9 @@ export function parseRate(raw: string): { count: number; windowSeconds: number }
   if (extra !== undefined || !Number.isSafeInteger(n) || n < 1 || Number.isNaN(windowSeconds)) {
     throw new Error(`expected <count>/<duration> like 10/15m, got ${show(raw)}`);
   }
+  // The in-memory counters expire by timer: a longer window would expire them after 1 ms,
+  // which is no limit at all.
+  if (windowSeconds > TIMER_MAX_SECONDS) throw new Error(`the window may be at most ${TIMER_MAX_SECONDS} seconds (24d and a bit), got ${show(raw)}`);
   return { count: n, windowSeconds };
 }
 
