@@ -77,6 +77,10 @@ describe('loadConfig refuses bad values with one line naming the variable', () =
     expect(secretLine).not.toContain('hunter2');
     const [dbLine] = issuesOf({ DATABASE_URL: 'mysql://tg:s3cretpw@db' });
     expect(dbLine).not.toContain('s3cretpw');
+    // Regression: a password holding `/` was echoed from there on.
+    const [slashLine] = issuesOf({ DATABASE_URL: 'mysql://app:s3cr/etpw@db:3306/tg' });
+    expect(slashLine).toMatch(/^DATABASE_URL: /);
+    expect(slashLine).not.toMatch(/s3cr|etpw/);
   });
 
   it('enforces ACCESS_TOKEN_TTL <= REFRESH_TOKEN_TTL <= SESSION_MAX_LIFETIME', () => {

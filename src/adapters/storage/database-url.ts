@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { redactPassword } from '../system/location-parsers';
 
 export type DatabaseTarget =
   | { kind: 'memory' }
@@ -17,7 +18,7 @@ const DEFAULT_SQLITE_FILE = 'tokengate.db';
 
 const unsupported = (url: string): Error =>
   new Error(
-    `Unsupported DATABASE_URL "${redactDatabaseUrl(url)}": use sqlite:<path>, sqlite::memory:, mysql://user:pass@host:3306/db or memory:`,
+    `Unsupported DATABASE_URL "${redactPassword(url)}": use sqlite:<path>, sqlite::memory:, mysql://user:pass@host:3306/db or memory:`,
   );
 
 /** `memory:` and `sqlite::memory:` live inside one process: other processes cannot share them. */
@@ -46,7 +47,7 @@ export function parseDatabaseUrl(url: string, dataDir = './data'): DatabaseTarge
   if (/^(mysql|mariadb):\/\//.test(trimmed)) return parseMysql(trimmed);
   if (/^rediss?:\/\//i.test(trimmed)) {
     throw new Error(
-      `Unsupported DATABASE_URL "${redactDatabaseUrl(url)}": Redis holds sessions only: set SESSION_STORE_URL to it and keep DATABASE_URL on sqlite:, mysql:// or memory:`,
+      `Unsupported DATABASE_URL "${redactPassword(url)}": Redis holds sessions only: set SESSION_STORE_URL to it and keep DATABASE_URL on sqlite:, mysql:// or memory:`,
     );
   }
   throw unsupported(url);
@@ -69,11 +70,6 @@ function parseMysql(url: string): DatabaseTarget {
     password: decodeURIComponent(parsed.password),
     database,
   };
-}
-
-/** The URL with any password replaced, safe for logs and error messages. */
-export function redactDatabaseUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^/?#]*@/i, '$1***@');
 }
 
 /** A one-line, password-free description of where data lives. */

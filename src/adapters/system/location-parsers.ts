@@ -63,9 +63,13 @@ function isMysqlUrl(raw: string): boolean {
   }
 }
 
-/** Error messages must not echo a database password. */
+/**
+ * A URL as error messages may show it: no password. Everything from the `:` after the user
+ * name to the last `@` goes, so a password holding `/`, `?`, `#` or `@` (unencoded, as people
+ * type them) is hidden whole; a later `@` in the path only hides more.
+ */
 export function redactPassword(raw: string): string {
-  return raw.replace(/^([a-z0-9+]+:\/\/[^:/@]*:)[^@/]*@/i, '$1***@');
+  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[\s\S]*@/i, '$1***@');
 }
 
 /** `file` when it exists and is readable. */

@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { knex } from 'knex';
-import { parseDatabaseUrl, redactDatabaseUrl } from '../../../src/adapters/storage/database-url';
+import { parseDatabaseUrl } from '../../../src/adapters/storage/database-url';
+import { redactPassword } from '../../../src/adapters/system/location-parsers';
 import { knexConfigFromTarget, knexConfigFromUrl } from '../../../src/adapters/storage/knex-config';
 import { openStorage } from '../../../src/adapters/storage/open-storage';
 
@@ -38,8 +39,13 @@ describe('parseDatabaseUrl', () => {
   );
 
   it('redacts passwords, including ones containing @ and :', () => {
-    expect(redactDatabaseUrl('mysql://tg:a@b:c@db:3306/x')).toBe('mysql://tg:***@db:3306/x');
-    expect(redactDatabaseUrl('sqlite:./data/tokengate.db')).toBe('sqlite:./data/tokengate.db');
+    expect(redactPassword('mysql://tg:a@b:c@db:3306/x')).toBe('mysql://tg:***@db:3306/x');
+    expect(redactPassword('sqlite:./data/tokengate.db')).toBe('sqlite:./data/tokengate.db');
+    // Regression: the password was shown from its first `/` on.
+    expect(redactPassword('mysql://app:s3cr/et@db:3306/tg')).toBe('mysql://app:***@db:3306/tg');
+    expect(redactPassword('mysql://app:p?a#ss/w@rd@db/tg')).toBe('mysql://app:***@db/tg');
+    expect(redactPassword('redis://:s3cr/et@cache:6379/0')).toBe('redis://:***@cache:6379/0');
+    expect(redactPassword('mysql://app@db:3306/tg')).toBe('mysql://app@db:3306/tg');
   });
 });
 
