@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
  */
 export function knexLog(logger: Pick<Logger, 'warn' | 'error' | 'debug'>): Knex.Logger {
   const text = (message: unknown): string =>
-    typeof message === 'string' ? message : message instanceof Error ? message.message : 'storage driver message';
+    withoutStackFrames(typeof message === 'string' ? message : message instanceof Error ? message.message : 'storage driver message');
   return {
     warn: (message: unknown) => logger.warn({ component: 'knex', detail: text(message) }, 'storage driver warning'),
     error: (message: unknown) => logger.error({ component: 'knex', detail: text(message) }, 'storage driver error'),
@@ -18,6 +18,20 @@ export function knexLog(logger: Pick<Logger, 'warn' | 'error' | 'debug'>): Knex.
       logger.warn({ component: 'knex', detail: `${method} is deprecated; use ${alternative}` }, 'storage driver warning'),
     enableColors: false,
   };
+}
+
+/**
+ * A message without the stack frames Knex appends to some (`Acquire connection error: <stack>`):
+ * SPEC §4 allows no stack trace in a log. The remaining lines are joined into one.
+ */
+function withoutStackFrames(message: string): string {
+  if (!message.includes('\n')) return message;
+  return message
+    .split('\n')
+    .filter((line) => !/^\s+at\s/.test(line))
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join(' ');
 }
 
 /**

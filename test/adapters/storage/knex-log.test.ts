@@ -32,6 +32,18 @@ describe('knexLog', () => {
     ]);
     expect(lines.lines.join('')).not.toMatch(/alice|select/);
   });
+
+  // Regression: Knex hands a pool that cannot open its database over as one string with the
+  // error's stack appended, which reached the log (SPEC §4: never a stack trace in a log).
+  it('drops the stack frames Knex appends to a message, keeping the message on one line', () => {
+    const { lines, log } = capture();
+    log.warn?.('Acquire connection error: SqliteError: file is not a database\n    at Database.pragma (/app/node_modules/better-sqlite3/lib/methods/pragma.js:10:27)\n    at new Promise (<anonymous>)');
+    log.warn?.('Acquire connection error: Error: connect ECONNREFUSED 127.0.0.1:1\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1611:16)');
+    expect(lines.entries().map((e) => e.detail)).toEqual([
+      'Acquire connection error: SqliteError: file is not a database',
+      'Acquire connection error: Error: connect ECONNREFUSED 127.0.0.1:1',
+    ]);
+  });
 });
 
 describe('an unreachable MySQL', () => {
@@ -47,6 +59,7 @@ describe('an unreachable MySQL', () => {
     expect(warnings.length).toBeGreaterThan(0);
     expect(String(warnings[0]?.detail)).toMatch(/ECONNREFUSED/);
     expect(lines.lines.join('')).not.toContain('hunter2');
+    expect(lines.lines.join('')).not.toMatch(/\\n\s+at /);
     expect(consoleLog).not.toHaveBeenCalled();
   });
 
