@@ -24,8 +24,9 @@ afterAll(async () => {
   removeDir(dir);
 });
 
-/** Enrols `user`, then logs in with password and code; the access token's cookie. */
-async function loginWithCode(user: GatewayUser): Promise<string> {
+/** Enrols `user`, then logs in with password and code on `gateway`; the access token's cookie. */
+async function loginWithCode(user: GatewayUser, gateway: RunningGateway = gw): Promise<string> {
+  const gw = gateway;
   const c = gw.comp.container;
   const offer = (await c.get(TYPES.BeginTotp).execute(user.username))!;
   await c.get(TYPES.ConfirmTotp).execute({ userId: offer.userId, secret: offer.secret, code: code(offer.secret, gw.clock.now()) });
@@ -81,7 +82,7 @@ describe('a route with "mfa": true', () => {
 describe('MFA_REQUIRED_ROLES', () => {
   let strict: RunningGateway;
   beforeAll(async () => {
-    strict = await RunningGateway.start({ UPSTREAM_URL: up.url, MFA_REQUIRED_ROLES: 'ops, admin' });
+    strict = await RunningGateway.start({ UPSTREAM_URL: up.url, MFA_REQUIRED_ROLES: 'ops, admin', CORS_ORIGINS: 'https://app.example.com' });
   });
   afterAll(() => strict.stop());
 
@@ -101,5 +102,23 @@ describe('MFA_REQUIRED_ROLES', () => {
   it('others are not affected', async () => {
     const reader = await strict.session(['reader']);
     expect((await strict.request('/anything', { headers: { Cookie: reader.cookie } })).status).toBe(200);
+  });
+
+  // Regression: forward-auth let a password-only session of a listed role through, so behind
+  // nginx or Traefik the role's second factor was never asked for.
+  it('forward-auth holds them to it too: /auth/verify answers 403 mfa_required, on the fast path and cross-origin', async () => {
+    const ops = await strict.session(['reader', 'ops']);
+    const verify = (cookie: string, origin?: string) =>
+      strict.request('/auth/verify', { headers: { Cookie: cookie, ...(origin ? { Origin: origin } : {}) } });
+    const fast = await verify(ops.cookie);
+    const crossOrigin = await verify(ops.cookie, 'https://app.example.com');
+    expect([fast.status, fast.json?.error, crossOrigin.status, crossOrigin.json?.error]).toEqual([403, 'mfa_required', 403, 'mfa_required']);
+    expect(fast.headers['x-user-id']).toBeUndefined();
+    // tokengate's own endpoints still answer the session: it must reach <prefix>/2fa to enrol.
+    expect((await strict.request('/auth/me', { headers: { Cookie: ops.cookie } })).status).toBe(200);
+    // With the second factor, and for others, forward-auth passes.
+    const withCode = await loginWithCode(ops.user, strict);
+    const reader = await strict.session(['reader']);
+    expect([(await verify(withCode)).status, (await verify(withCode, 'https://app.example.com')).status, (await verify(reader.cookie)).status]).toEqual([200, 200, 200]);
   });
 });

@@ -85,11 +85,22 @@ export class Admission {
     return gated instanceof Promise ? gated.then(finish) : finish(gated);
   }
 
-  /** Forward-auth and tokengate's own authenticated endpoints: CSRF and the gate, no route. */
-  verify(facts: RequestFacts): Verified | Promise<Verified> {
+  /**
+   * Forward-auth (`<prefix>/verify`) and tokengate's own authenticated endpoints: CSRF and the
+   * gate, no route. Forward-auth also holds a holder of a `MFA_REQUIRED_ROLES` role to a second
+   * factor (403 `mfa_required`), as the proxy does on every route: the request it vouches for
+   * goes on to an app. tokengate's own endpoints do not, or such a user could never reach
+   * `<prefix>/2fa` to enrol.
+   */
+  verify(facts: RequestFacts, purpose: 'forward-auth' | 'own' = 'own'): Verified | Promise<Verified> {
     const gated = this.gate(facts, false);
-    const finish = (g: Gated): Verified =>
-      'error' in g ? { kind: 'refuse', facts, error: g.error, reissue: g.reissue } : { kind: 'pass', facts, identity: g.identity, reissue: g.reissue };
+    const finish = (g: Gated): Verified => {
+      if ('error' in g) return { kind: 'refuse', facts, error: g.error, reissue: g.reissue };
+      if (purpose === 'forward-auth' && this.needsSecondFactor(false, g.identity)) {
+        return { kind: 'refuse', facts, error: new DomainError('mfa_required', 'your role needs a login with a second factor'), reissue: g.reissue };
+      }
+      return { kind: 'pass', facts, identity: g.identity, reissue: g.reissue };
+    };
     return gated instanceof Promise ? gated.then(finish) : finish(gated);
   }
 

@@ -93,7 +93,7 @@ export function authRouter(deps: HttpDeps): Router {
 
   // Cross-origin and preflight verifies only: the rest is answered by the forward-auth writer (verify-endpoint.ts).
   router.all('/verify', async (ctx) => {
-    const answer = verifyAnswer(await authenticate(ctx), prefersMinimal(ctx.req));
+    const answer = verifyAnswer(await runGate(ctx, deps.admission, cookies, 'forward-auth'), prefersMinimal(ctx.req));
     for (const [name, value] of answer.headers) ctx.set(name, value);
     ctx.status = 200;
     ctx.body = answer.body;

@@ -201,7 +201,7 @@ export const OPENAPI_DOCUMENT = {
     responses: {
       BadRequest: errorResponse('Malformed body (JSON, form, UTF-8), missing or ill-typed fields, credentials in the query, unsupported content type.', ['invalid_request']),
       TokenRejected: errorResponse('No usable token: the code says why.', TOKEN_CODES, WWW_AUTH),
-      Forbidden: errorResponse('A cookie-authenticated unsafe request from another origin (CSRF), a missing role, or (proxied routes with `"mfa": true`) a session without a second factor.', ['forbidden', 'mfa_required']),
+      Forbidden: errorResponse('A cookie-authenticated unsafe request from another origin (CSRF), a missing role, or a session without a second factor where one is required (`mfa_required`: proxied routes with `"mfa": true`; proxied routes and `/auth/verify` for holders of a `MFA_REQUIRED_ROLES` role).', ['forbidden', 'mfa_required']),
       NotFound: errorResponse('Nothing here.', ['not_found']),
       MethodNotAllowed: errorResponse('The path does not accept this method.', ['method_not_allowed'], { Allow: ref('headers', 'Allow') }),
       PayloadTooLarge: errorResponse('The body is over `BODY_LIMIT`.', ['payload_too_large']),

@@ -54,7 +54,7 @@ export function verifyEndpoint(deps: VerifyEndpointDeps): (facts: RequestFacts, 
           : sendAnswer(res, refusalAnswer(v.error, facts.requestId, [...fixed, ...ours]));
       recordRequest(logger, metrics, { group: 'auth', hot: true, requestId: facts.requestId, method: facts.method, path: facts.canonical?.path ?? '-', status, ms: performance.now() - started });
     };
-    settle(admission.verify(facts), write, (e) => failed(res, e, facts.requestId, logger));
+    settle(admission.verify(facts, 'forward-auth'), write, (e) => failed(res, e, facts.requestId, logger));
     return true;
   };
 }
