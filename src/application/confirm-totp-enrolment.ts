@@ -39,7 +39,7 @@ export class ConfirmTotpEnrolment {
     const step = this.totp.matchStep(input.secret, input.code.trim(), now);
     if (step === null) throw new DomainError('invalid_credentials', 'invalid code');
     const recoveryCodes = this.recovery.generate(RECOVERY_CODE_COUNT);
-    await this.factors.save({
+    const factor = {
       userId: input.userId,
       sealedSecret: this.box.seal(input.secret),
       // The confirming code is spent: it cannot log in afterwards.
@@ -47,7 +47,11 @@ export class ConfirmTotpEnrolment {
       recoveryHashes: recoveryCodes.map((c) => this.recovery.hash(c)),
       challengesSpentThrough: 0,
       createdAt: now,
-    });
+    };
+    if (input.replace !== false) await this.factors.save(factor);
+    // Self-service never replaces: of two confirmations racing past the check above, the
+    // second must not overwrite the first's secret and recovery codes, already shown to the user.
+    else if (!(await this.factors.create(factor))) throw new DomainError('invalid_request', 'a second factor is already enrolled');
     this.audit.record({ type: 'totp_enrolled', userId: input.userId });
     return { recoveryCodes };
   }

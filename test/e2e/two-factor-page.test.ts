@@ -1,5 +1,6 @@
 import { cookieHeader, setCookies } from '../support/e2e-cookies';
 import { expectError, itKeepsSecretsOutOfLogs, useGateway, type StorageTarget } from '../support/e2e-harness';
+import { TYPES } from '../../src/container';
 import { codeAt, codeStep, passwordStep } from '../support/e2e-totp';
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -45,6 +46,26 @@ describe('e2e: GET/POST <prefix>/2fa, self-service enrolment', () => {
     expect(res.status).toBe(200);
     const otpCookie = cookieHeader({ access: setCookies(res).access_token?.value });
     expect((await gw.http().get('/auth/2fa').set('Cookie', otpCookie)).text).toContain('Your session used your second factor');
+  });
+
+  // Regression: two confirmations racing past the "already enrolled" check both succeeded, and
+  // the second silently replaced the first's secret and recovery codes. Over HTTP the two
+  // requests did not interleave reliably; at the use-case they do.
+  it('of two self-service confirmations at once, one enrols and the other is refused; the winner\'s secret stays', async () => {
+    const gw = gateway();
+    const user = await gw.addUser();
+    const begin = gw.comp.container.get(TYPES.BeginTotp);
+    const offers = [(await begin.execute(user.username))!, (await begin.execute(user.username))!];
+    gw.remember(...offers.map((o) => o.secret));
+    const confirm = gw.comp.container.get(TYPES.ConfirmTotp);
+    const results = await Promise.allSettled(offers.map((o) => confirm.execute({ userId: o.userId, secret: o.secret, code: codeAt(o.secret, gw.clock.now()), replace: false })));
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const lost = results.findIndex((r) => r.status === 'rejected');
+    expect((results[lost] as PromiseRejectedResult).reason).toMatchObject({ code: 'invalid_request' });
+    for (const r of results) if (r.status === 'fulfilled') gw.remember(...r.value.recoveryCodes);
+    gw.advance(31);
+    const token = await passwordStep(gw, user);
+    expect((await codeStep(gw, token, codeAt(offers[1 - lost]!.secret, gw.clock.now()))).status).toBe(200);
   });
 
   it('sends a browser without a session to the login page and back', async () => {

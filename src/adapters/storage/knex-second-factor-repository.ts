@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { SecondFactorRepository } from '../../domain/ports/second-factor-repository';
 import { afterSpend, spendOutcome, type FactorUse, type SecondFactor, type SpendOutcome } from '../../domain/second-factor';
-import { guardStorage } from './storage-errors';
+import { guardStorage, isUniqueViolation } from './storage-errors';
 
 /** A `second_factors` row. BIGINT may come back as a string. */
 interface SecondFactorRow {
@@ -59,6 +59,19 @@ export class KnexSecondFactorRepository implements SecondFactorRepository {
         await this.table(trx).where('user_id', factor.userId).del();
         await this.table(trx).insert(toRow(factor));
       });
+    });
+  }
+
+  /** The primary key on `user_id` decides a race: the loser's insert fails, and nothing is deleted. */
+  create(factor: SecondFactor): Promise<boolean> {
+    return guardStorage(async () => {
+      try {
+        await this.table().insert(toRow(factor));
+        return true;
+      } catch (err) {
+        if (isUniqueViolation(err)) return false;
+        throw err;
+      }
     });
   }
 

@@ -21,6 +21,12 @@ export class MemorySecondFactorRepository implements SecondFactorRepository {
     this.factors.set(factor.userId, copy(factor));
   }
 
+  async create(factor: SecondFactor): Promise<boolean> {
+    if (this.factors.has(factor.userId)) return false;
+    this.factors.set(factor.userId, copy(factor));
+    return true;
+  }
+
   async remove(userId: string): Promise<boolean> {
     return this.factors.delete(userId);
   }

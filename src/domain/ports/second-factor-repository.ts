@@ -8,6 +8,11 @@ export interface SecondFactorRepository {
   any(): Promise<SecondFactor | null>;
   /** Creates or replaces the user's enrolment. */
   save(factor: SecondFactor): Promise<void>;
+  /**
+   * Creates the user's enrolment unless one exists, atomically: of two concurrent creations for
+   * one user exactly one returns true, and the other leaves the winner's untouched (false).
+   */
+  create(factor: SecondFactor): Promise<boolean>;
   /** False when the user had no enrolment. */
   remove(userId: string): Promise<boolean>;
   /**

@@ -76,6 +76,21 @@ export function secondFactorRepositoryContract(name: string, factory: () => Prom
       expect(await repo.spend('nobody', { kind: 'totp', step: 1 }, 1)).toBe('not_enrolled');
     });
 
+    it('creates an enrolment only where none exists, and leaves an existing one untouched', async () => {
+      const factor = aFactor();
+      expect(await repo.create(factor)).toBe(true);
+      expect(await repo.create({ ...factor, sealedSecret: 'v1.other', recoveryHashes: ['hash-z'] })).toBe(false);
+      expect(await repo.find(factor.userId)).toStrictEqual(factor);
+    });
+
+    it('of parallel creations for one user, exactly one wins and its enrolment stays', async () => {
+      const base = aFactor();
+      const tries = Array.from({ length: 6 }, (_, i) => ({ ...base, sealedSecret: `v1.try-${i}` }));
+      const results = await Promise.all(tries.map((f) => repo.create(f)));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect((await repo.find(base.userId))?.sealedSecret).toBe(tries[results.indexOf(true)]!.sealedSecret);
+    });
+
     it('of parallel spends of one code, exactly one wins', async () => {
       const factor = aFactor({ lastStep: 1000 });
       await repo.save(factor);
