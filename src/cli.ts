@@ -24,6 +24,7 @@ async function run(args: string[]): Promise<number> {
   const comp = await compose(config, { logToStderr: true });
   try {
     if (command === 'migrate') {
+      if (args.length > 1) throw new UsageError(`unexpected argument "${args[1]}"`);
       processIo.out(`migrated ${comp.storage.description}`);
       return 0;
     }

@@ -74,6 +74,20 @@ describe('tokengate CLI', () => {
     expect(r.err).toContain('usage: tokengate');
   });
 
+  // Regression: Node's own three-line complaint was passed through, and extra words after
+  // `user list` or `migrate` were ignored with exit 0.
+  it.each([
+    [['user', 'add', 'bob', '--roles'], 'tokengate: --roles needs a value'],
+    [['user', 'add', 'bob', '--frobnicate'], "tokengate: Unknown option '--frobnicate'"],
+    [['user', 'list', 'extra'], 'tokengate: unexpected argument "extra"'],
+    [['migrate', 'extra'], 'tokengate: unexpected argument "extra"'],
+  ])('%j is a usage error: exit 2, its own one line, then the usage', (args, line) => {
+    const r = tokengate(args);
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n')[0]).toBe(line);
+    expect(r.err.split('\n')[1]).toBe('usage: tokengate <command>');
+  });
+
   it('without a terminal and without --password-stdin, says how to pass the password', () => {
     const r = tokengate(['user', 'add', 'carol']);
     expect(r.code).toBe(1);

@@ -59,18 +59,36 @@ export function orderArgs(args: readonly string[]): string[] {
   return [...options, '--', ...words];
 }
 
+const OPTIONS = { roles: { type: 'string' }, 'password-stdin': { type: 'boolean' }, disable: { type: 'boolean' }, 'secret-stdout': { type: 'boolean' } } as const;
+
+/**
+ * The options and words of an admin command. Node's own complaint (an unknown option, `--roles`
+ * without a value) spans several lines with advice for programmers: it becomes one usage line.
+ */
+function parseOptions(args: string[]) {
+  try {
+    return parseArgs({ args: orderArgs(args), allowPositionals: true, options: OPTIONS });
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code !== 'string' || !code.startsWith('ERR_PARSE_ARGS_')) throw e;
+    // "Option '--roles' argument is ambiguous. …", "Unknown option '--x'. To specify …": the first sentence.
+    const sentence = ((e as Error).message.split('\n')[0] ?? '').split('. ')[0]!.replace(/\.$/, '').trim();
+    const valueless = /^Option '(-[^' ]+)[^']*' argument (?:is ambiguous|missing)/.exec(sentence);
+    throw new UsageError(valueless ? `${valueless[1]} needs a value` : sentence);
+  }
+}
+
 /** Runs one admin subcommand (`user …`, `session …`). Throws UsageError or DomainError. */
 export async function runAdminCommand(args: string[], deps: AdminDeps, io: CliIo): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: orderArgs(args),
-    allowPositionals: true,
-    options: { roles: { type: 'string' }, 'password-stdin': { type: 'boolean' }, disable: { type: 'boolean' }, 'secret-stdout': { type: 'boolean' } },
-  });
+  const { values, positionals } = parseOptions(args);
   const [group, action, name, ...rest] = positionals;
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
   const needName = (): string => {
     if (!name) throw new UsageError(`"${group} ${action}" needs a name`);
     return name;
+  };
+  const noName = (): void => {
+    if (name) throw new UsageError(`unexpected argument "${name}"`);
   };
   switch (`${group} ${action}`) {
     case 'user add': {
@@ -97,6 +115,7 @@ export async function runAdminCommand(args: string[], deps: AdminDeps, io: CliIo
       await runTotpCommand(needName(), { disable: values.disable === true, secretStdout: values['secret-stdout'] === true }, deps, io);
       return;
     case 'user list':
+      noName();
       for (const u of await deps.users.list()) {
         io.out(`${u.username}\t${u.id}\troles=${u.roles.join(',') || '-'}\t${u.disabled ? 'disabled' : 'active'}\tcreated=${iso(u.createdAt)}`);
       }
@@ -115,7 +134,7 @@ export async function runAdminCommand(args: string[], deps: AdminDeps, io: CliIo
       return;
     }
     case 'session purge': {
-      if (name) throw new UsageError(`unexpected argument "${name}"`);
+      noName();
       io.out(`purged ${await deps.purgeSessions.execute()} session(s)`);
       return;
     }
