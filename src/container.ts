@@ -12,7 +12,7 @@ import { bindGateway } from './gateway-bindings';
 import { bindSecondFactorPorts, checkTotpKey } from './second-factor-ports';
 import { processIo } from './adapters/cli/cli-io';
 import { runAdminCommand, USAGE, UsageError, type AdminDeps } from './adapters/cli/commands';
-import { demoUserLine, ensureDemoUser, logStartup } from './adapters/cli/first-run';
+import { ensureDemoUser, logDemoUser, logStartup } from './adapters/cli/first-run';
 import { runKeysCommand } from './adapters/cli/keys-command';
 import { answerClientError } from './adapters/http/client-error';
 import { connectListener } from './adapters/http/entry';
@@ -215,10 +215,11 @@ export function adminDeps(container: Container): AdminDeps {
 }
 
 /** First run (SPEC §9): a demo user outside production when there is none; its password or null. */
-export function seedDemoUser(comp: Composition): Promise<string | null> {
+/** The demo user of a first run; `logger` is where its password will be shown. */
+export function seedDemoUser(comp: Composition, logger: Logger): Promise<string | null> {
   const c = comp.container;
-  return ensureDemoUser(c.get(TYPES.Users), c.get(TYPES.AddUser), comp.config.production);
+  return ensureDemoUser(c.get(TYPES.Users), c.get(TYPES.AddUser), comp.config.production, logger);
 }
 
-export { demoUserLine, logStartup, runAdminCommand, runKeysCommand, processIo, USAGE, UsageError, createLogger };
+export { logDemoUser, logStartup, runAdminCommand, runKeysCommand, processIo, USAGE, UsageError, createLogger };
 export { runWorkers } from './adapters/cluster/run-workers';

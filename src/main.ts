@@ -1,12 +1,12 @@
 import http from 'node:http';
 import { ConfigError, loadConfigFromProcess, type Config } from './config';
-import { compose, createLogger, demoUserLine, logStartup, runWorkers, seedDemoUser, TYPES } from './container';
+import { compose, createLogger, logDemoUser, logStartup, runWorkers, seedDemoUser, TYPES } from './container';
 
 /** Starts the gateway; resolves once listening. SIGTERM/SIGINT stop it gracefully (exit 0). */
 export async function serve(config: Config): Promise<http.Server> {
   const comp = await compose(config);
   const logger = comp.container.get(TYPES.Logger);
-  const demoPassword = await seedDemoUser(comp);
+  const demoPassword = await seedDemoUser(comp, logger);
   const server = comp.server();
   const port = await listen(server, config.port, config.host, 'PORT/HOST');
   const metricsServer = config.metrics ? http.createServer(comp.metricsHandler) : null;
@@ -71,8 +71,8 @@ export async function serveWorkers(config: Config): Promise<void> {
     prepare: async () => {
       const comp = await compose(config, { logger, defaultMetrics: false });
       try {
-        const demoPassword = await seedDemoUser(comp);
-        if (demoPassword) logger.info(demoUserLine(demoPassword));
+        const demoPassword = await seedDemoUser(comp, logger);
+        if (demoPassword) logDemoUser(logger, demoPassword);
       } finally {
         await comp.close();
       }

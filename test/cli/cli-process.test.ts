@@ -133,6 +133,30 @@ describe('first run (npm start with no settings)', () => {
     expect(await gw.stop()).toBe(0);
   }, 40_000);
 
+  // Regression: the demo password was logged at info only, so LOG_LEVEL=warn made a demo user
+  // whose password nobody ever saw.
+  it('shows the demo password at the first level LOG_LEVEL shows, and makes no demo user when it shows none', async () => {
+    const net = await import('node:net');
+    const freePort = () => new Promise<number>((r) => { const s = net.createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => r(p)); }); });
+    const run = async (level: string) => {
+      const port = await freePort();
+      const child = spawn(process.execPath, [main], { cwd: dir, env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: level } });
+      let log = '';
+      child.stdout.on('data', (c: Buffer) => (log += c.toString()));
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      const up = await waitUntil(() => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false), 20_000);
+      child.kill('SIGTERM');
+      return { up: up !== null, code: await exited, log };
+    };
+    const warn = await run('warn');
+    const line = warn.log.split('\n').find((l) => l.includes('created user demo with password'));
+    expect({ up: warn.up, code: warn.code, level: line ? (JSON.parse(line) as { level: number }).level : null }).toEqual({ up: true, code: 0, level: 40 });
+    rmSync(join(dir, 'data'), { recursive: true, force: true });
+    const silent = await run('silent');
+    expect({ up: silent.up, code: silent.code, log: silent.log }).toEqual({ up: true, code: 0, log: '' });
+    expect(tokengate(['user', 'list'], { env: { DATABASE_URL: `sqlite:${join(dir, 'data', 'tokengate.db')}` } })).toMatchObject({ code: 0, out: '' });
+  }, 60_000);
+
   it('in production without JWT_SECRET and UPSTREAM_URL, refuses to start with clear lines', () => {
     const r = spawnSync(process.execPath, [main], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' }, timeout: 20_000 });
     expect(r.status).toBe(1);
