@@ -133,6 +133,11 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   // Made first, so that the storage drivers log through it too.
   const logger = loggerOf(config, options);
   const driverLog = knexLog(logger);
+  // A store that cannot be opened or migrated stops the start with a line naming its settings.
+  const named = (e: unknown): never => {
+    const settings = config.sessionStoreUrl ? 'DATABASE_URL/SESSION_STORE_URL' : 'DATABASE_URL';
+    throw new Error(`${settings}: the store cannot be opened: ${e instanceof Error ? e.message : String(e)}`);
+  };
   const storage = await openStorage(config.databaseUrl, {
     driverLog,
     dataDir: config.dataDir,
@@ -140,8 +145,11 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     poolMax: config.databasePoolMax,
     sessionStoreUrl: config.sessionStoreUrl ?? undefined,
     sessionStore: { revocationRetentionMs: Math.max(86_400_000, 2 * (config.accessTokenTtl + config.clockSkew) * 1000) },
+  }).catch(named);
+  await storage.migrate().catch(async (e: unknown) => {
+    await storage.close().catch(() => {});
+    return named(e);
   });
-  await storage.migrate();
   const counters = await openLoginThrottle(config.loginRateLimit, config.databaseUrl, { redisUrl: config.sessionStoreUrl ?? undefined, driverLog });
   const upstreams = await resolveUpstreams(config, routes);
   const container = createContainer(config, storage, { ...options, logger, throttle: counters.throttle, routes: upstreams.routes });

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { waitUntil } from '../support/gateway-http';
@@ -99,6 +99,17 @@ describe('tokengate CLI', () => {
     expect(r.code).toBe(1);
     expect(r.err.trim().split('\n')).toHaveLength(1);
     expect(r.err).toMatch(/^tokengate: ACCESS_TOKEN_TTL: /);
+  });
+
+  // Regression: these said only "file is not a database" or "storage unavailable", not which setting.
+  it.each([
+    ['a file that is not a SQLite database', () => { writeFileSync(join(dir, 'not-a-db.json'), '{"x":1}'); return `sqlite:${join(dir, 'not-a-db.json')}`; }, 'file is not a database'],
+    ['a MySQL server that refuses connections', () => 'mysql://tg:hunter2@127.0.0.1:1/tokengate', 'storage unavailable'],
+  ])('a store that cannot be opened (%s) stops with one line naming DATABASE_URL', (_name, url, cause) => {
+    const r = tokengate(['migrate'], { env: { DATABASE_URL: url() } });
+    expect(r.code).toBe(1);
+    expect(r.err.trim().split('\n')).toEqual([`tokengate: DATABASE_URL: the store cannot be opened: ${cause}`]);
+    expect(r.out).toBe('');
   });
 
   it('migrate creates the schema and exits 0', () => {
