@@ -1,6 +1,7 @@
 import { Container } from 'inversify';
 import type Koa from 'koa';
 import pino, { type Logger } from 'pino';
+import { DomainError, isDomainError } from './domain/errors';
 import type { Config } from './config';
 import { rotationPolicy } from './domain/rotation-policy';
 import type { Clock } from './domain/ports/clock';
@@ -134,9 +135,11 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   const logger = loggerOf(config, options);
   const driverLog = knexLog(logger);
   // A store that cannot be opened or migrated stops the start with a line naming its settings.
+  // A domain error (`service_unavailable`) keeps its code and details; only its message grows.
   const named = (e: unknown): never => {
     const settings = config.sessionStoreUrl ? 'DATABASE_URL/SESSION_STORE_URL' : 'DATABASE_URL';
-    throw new Error(`${settings}: the store cannot be opened: ${e instanceof Error ? e.message : String(e)}`);
+    const message = `${settings}: the store cannot be opened: ${e instanceof Error ? e.message : String(e)}`;
+    throw isDomainError(e) ? new DomainError(e.code, message, e.details) : new Error(message);
   };
   const storage = await openStorage(config.databaseUrl, {
     driverLog,
