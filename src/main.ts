@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { ConfigError, loadConfigFromProcess, type Config } from './config';
+import { TIMER_MAX_MS } from './adapters/system/setting-parsers';
 import { compose, createLogger, logDemoUser, logStartup, runWorkers, seedDemoUser, TYPES } from './container';
 
 /** Starts the gateway; resolves once listening. SIGTERM/SIGINT stop it gracefully (exit 0). */
@@ -79,7 +80,7 @@ export async function serveWorkers(config: Config): Promise<void> {
     },
     serve: () => serve(config),
     // Capped where a Node timer's reach ends (SHUTDOWN_TIMEOUT itself is, by its parser).
-    pool: { stopTimeoutMs: Math.min((config.shutdownTimeout + 5) * 1000, 2 ** 31 - 1) },
+    pool: { stopTimeoutMs: Math.min((config.shutdownTimeout + 5) * 1000, TIMER_MAX_MS) },
   });
 }
 

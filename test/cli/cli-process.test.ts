@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { waitUntil } from '../support/gateway-http';
+import { freePort } from '../support/gateway-nginx';
 import { describeWithMysql } from '../support/mysql';
 import { spawnGateway } from '../support/spawn-gateway';
 
@@ -147,8 +148,6 @@ describe('first run (npm start with no settings)', () => {
   // Regression: the demo password was logged at info only, so LOG_LEVEL=warn made a demo user
   // whose password nobody ever saw.
   it('shows the demo password at the first level LOG_LEVEL shows, and makes no demo user when it shows none', async () => {
-    const net = await import('node:net');
-    const freePort = () => new Promise<number>((r) => { const s = net.createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => r(p)); }); });
     const run = async (level: string) => {
       const port = await freePort();
       const child = spawn(process.execPath, [main], { cwd: dir, env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: level } });

@@ -47,7 +47,8 @@ export function renderNginxConf(ports: { tokengate: number; app: number; listen:
     .split(DOC_ADDRESSES.listen).join(`listen 127.0.0.1:${ports.listen};`);
 }
 
-async function freePort(): Promise<number> {
+/** A loopback port nothing listens on right now. */
+export async function freePort(): Promise<number> {
   const probe = net.createServer();
   await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
   const { port } = probe.address() as AddressInfo;

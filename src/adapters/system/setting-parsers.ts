@@ -13,7 +13,8 @@ const DURATION_HINT = 'a duration like 900, 10s, 15m, 12h or 14d';
  * The longest duration a Node timer can wait (2^31 − 1 ms, about 24.8 days), in whole seconds.
  * A longer one fires after 1 ms instead, so a setting that feeds a timer is capped at this.
  */
-export const TIMER_MAX_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+export const TIMER_MAX_MS = 2 ** 31 - 1;
+export const TIMER_MAX_SECONDS = Math.floor(TIMER_MAX_MS / 1000);
 
 /** Seconds from `900`, `10s`, `15m`, `12h` or `14d`; `max` for a setting that feeds a timer. */
 export function parseDuration(raw: string, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}): number {
