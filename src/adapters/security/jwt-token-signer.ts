@@ -19,6 +19,13 @@ const REFRESH_TYP = 'rt+jwt';
 const MFA_TYP = 'mfa+jwt';
 
 /**
+ * The `aud` of an mfaToken: never `JWT_AUDIENCE`, so that a service which checks a token
+ * through JWKS by its `iss` and `aud` but not its `typ` refuses an mfaToken (a right password
+ * alone) instead of taking it for an access token.
+ */
+export const mfaAudience = (audience: string): string => `tokengate-mfa:${audience}`;
+
+/**
  * HS256/RS256/ES256 tokens on jsonwebtoken. One key signs, with its `kid` in every header;
  * the previous keys still verify the tokens that name them (SPEC §10). Keys are turned into
  * KeyObjects once, here.
@@ -47,11 +54,11 @@ export class JwtTokenSigner implements TokenSigner, MfaTokenSigner {
   }
 
   signMfa(claims: MfaClaims): string {
-    return this.sign(mfaPayload(claims, this.options.issuer, this.options.audience), MFA_TYP);
+    return this.sign(mfaPayload(claims, this.options.issuer, mfaAudience(this.options.audience)), MFA_TYP);
   }
 
   verifyMfa(token: string): TokenCheck<MfaClaims> {
-    return this.verify(token, MFA_TYP, toMfaClaims);
+    return this.verify(token, MFA_TYP, toMfaClaims, mfaAudience(this.options.audience));
   }
 
   /** The public keys for `/.well-known/jwks.json`, current first; null for HS256 (nothing to publish). */
@@ -69,10 +76,15 @@ export class JwtTokenSigner implements TokenSigner, MfaTokenSigner {
     return jwt.sign(payload, this.keys.signKey, { algorithm: this.options.algorithm, header });
   }
 
-  private verify<C extends { iat: number; exp: number }>(token: string, typ: string, toClaims: (p: Payload) => C): TokenCheck<C> {
+  private verify<C extends { iat: number; exp: number }>(
+    token: string,
+    typ: string,
+    toClaims: (p: Payload) => C,
+    audience: string = this.options.audience,
+  ): TokenCheck<C> {
     try {
       if (typeof token !== 'string' || !hasTokenShape(token)) throw new InvalidToken('malformed token');
-      const { algorithm, issuer, audience, clockSkewSeconds: skew } = this.options;
+      const { algorithm, issuer, clockSkewSeconds: skew } = this.options;
       const kid = checkHeader(token, { alg: algorithm, typ });
       const key = kid === null ? this.keys.currentVerifyKey : this.keys.verifyKeys.get(kid);
       if (!key) throw new InvalidToken('unknown kid');

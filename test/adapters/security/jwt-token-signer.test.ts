@@ -1,6 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { jwkThumbprint, publicJwk, secretKeyId } from '../../../src/adapters/security/jwk';
-import { accessClaims, fixedClock, makeSigner, refreshClaims, SECRET, T0 } from './jwt-fixtures';
+import jwt from 'jsonwebtoken';
+import { accessClaims, asym, fixedClock, forge, hmac, KEYS, makeSigner, refreshClaims, SECRET, T0, withIssAud } from './jwt-fixtures';
 
 const header = (token: string) => JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString());
 const payload = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
@@ -57,6 +58,29 @@ describe.each(['HS256', 'RS256', 'ES256'] as const)('JwtTokenSigner %s', (alg) =
     const token = makeSigner(alg).signAccess(accessClaims());
     expect(makeSigner(alg, fixedClock(), { issuer: 'other' }).verifyAccess(token).state).toBe('invalid');
     expect(makeSigner(alg, fixedClock(), { audience: 'other' }).verifyAccess(token).state).toBe('invalid');
+  });
+
+  // A service that checks tokengate's tokens itself (JWKS, or the shared secret) by `iss` and
+  // `aud` but not `typ` must not take an mfaToken (a right password alone) for an access token.
+  it('gives an mfaToken an audience of its own, which a check for JWT_AUDIENCE refuses', () => {
+    const signer = makeSigner(alg, fixedClock(), { audience: 'https://app.example' });
+    const mfa = signer.signMfa({ sub: 'u1', jti: 'm1', iat: T0, exp: T0 + 300 });
+    expect(payload(mfa).aud).toBe('tokengate-mfa:https://app.example');
+    expect(signer.verifyMfa(mfa)).toEqual({ state: 'valid', claims: { sub: 'u1', jti: 'm1', iat: T0, exp: T0 + 300 } });
+    const key = alg === 'HS256' ? SECRET : KEYS[alg].publicKey;
+    const asAService = (token: string) => () => jwt.verify(token, key, { algorithms: [alg], issuer: 'tokengate', audience: 'https://app.example', clockTimestamp: T0 });
+    expect(asAService(signer.signAccess(accessClaims()))).not.toThrow();
+    expect(asAService(mfa)).toThrow(/audience invalid/);
+  });
+
+  it('refuses an mfaToken written for JWT_AUDIENCE (the form before mfaTokens had their own)', () => {
+    const signer = makeSigner(alg);
+    const sign = alg === 'HS256' ? hmac('sha256', SECRET) : asym(alg);
+    const kid = header(signer.signMfa({ sub: 'u1', jti: 'm1', iat: T0, exp: T0 + 300 })).kid;
+    const old = forge({ alg, typ: 'mfa+jwt', kid }, withIssAud({ sub: 'u1', jti: 'm1', iat: T0, exp: T0 + 300, mfa: true }), sign);
+    expect(signer.verifyMfa(old).state).toBe('invalid');
+    const current = forge({ alg, typ: 'mfa+jwt', kid }, { iss: 'tokengate', aud: 'tokengate-mfa:tokengate', sub: 'u1', jti: 'm1', iat: T0, exp: T0 + 300, mfa: true }, sign);
+    expect(signer.verifyMfa(current).state).toBe('valid');
   });
 });
 
