@@ -55,7 +55,8 @@ count() {
   valgrind --tool=callgrind --instr-atstart=no --separate-threads=yes --smc-check=all-non-file \
     --callgrind-out-file="$OUT/$label.out" node "${flags[@]}" "$@" >"$OUT/$label.log" 2>&1 &
   local pid=$!
-  trap "kill $pid 2>/dev/null || true; cleanup" EXIT
+  # Set in the subshell of `$(count …)`: it stops this server only (the upstream is the next count's too).
+  trap "kill $pid 2>/dev/null || true" EXIT
   wait_for "http://127.0.0.1:$port/healthz"
   case "$header" in
     login) header="authorization: Bearer $(login "$port" accessToken)" ;;
