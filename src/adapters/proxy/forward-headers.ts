@@ -38,10 +38,14 @@ function connectionListed(value: string | string[] | undefined): ReadonlySet<str
 /** How a header name is compared: lower case, `_` read as `-` (no spoofing in any spelling). */
 export const headerKey = (name: string): string => name.toLowerCase().replace(/_/g, '-');
 
-export interface StripSettings {
-  forwardTokens: boolean;
+/** The token cookies' names (`ACCESS_COOKIE_NAME`, `REFRESH_COOKIE_NAME`): only tokengate sets them. */
+export interface TokenCookieNames {
   accessCookie: string;
   refreshCookie: string;
+}
+
+export interface StripSettings extends TokenCookieNames {
+  forwardTokens: boolean;
   /** `STRIP_HEADERS`, as {@link headerKey}s. */
   stripHeaders: ReadonlySet<string>;
 }
@@ -113,10 +117,11 @@ const text = (field: RawField): string => (typeof field === 'string' ? field : f
 /**
  * The upstream's response header lines the client receives, as the flat `[name, value, …]`
  * list `writeHead` takes and `rawHeaders` holds: tokengate's own (`ours`) first, then the
- * upstream's without hop-by-hop fields, the names its `Connection` lists, and the names ours
- * replace; `Set-Cookie` lines add up, ours first. Names come out in lower case.
+ * upstream's without hop-by-hop fields, the names its `Connection` lists, the names ours
+ * replace, and its `Set-Cookie` lines for a token cookie ({@link setsTokenCookie});
+ * `Set-Cookie` lines add up, ours first. Names come out in lower case.
  */
-export function relayedResponseHeaders(raw: readonly RawField[], ours: readonly (readonly [string, string])[]): string[] {
+export function relayedResponseHeaders(raw: readonly RawField[], ours: readonly (readonly [string, string])[], names: TokenCookieNames): string[] {
   const out: string[] = [];
   for (const [name, value] of ours) out.push(name, value);
   let listed: ReadonlySet<string> = NONE;
@@ -127,11 +132,58 @@ export function relayedResponseHeaders(raw: readonly RawField[], ours: readonly 
       if (!listsNothing(value)) listed = connectionListed(text(value));
       continue;
     }
-    if (HOP_BY_HOP.has(name) || replacedByOurs(name, ours)) continue;
+    if (HOP_BY_HOP.has(name)) continue;
+    if (name === 'set-cookie') {
+      const value = text(raw[i + 1]!);
+      if (!setsTokenCookie(value, names)) out.push(name, value);
+      continue;
+    }
+    if (replacedByOurs(name, ours)) continue;
     out.push(name, text(raw[i + 1]!));
   }
   return listed === NONE ? out : withoutListed(out, listed, ours.length * 2);
 }
+
+/**
+ * A WebSocket upstream's 101 header lines (Node's `rawHeaders`, names as sent) without its
+ * `Set-Cookie` lines for a token cookie; `raw` itself when there is none.
+ */
+export function withoutTokenCookies(raw: readonly string[], names: TokenCookieNames): readonly string[] {
+  let kept: string[] | null = null;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    const drop = name.length === 10 && name.toLowerCase() === 'set-cookie' && setsTokenCookie(raw[i + 1]!, names);
+    if (drop) kept ??= raw.slice(0, i);
+    else kept?.push(name, raw[i + 1]!);
+  }
+  return kept ?? raw;
+}
+
+const [TAB, SPACE, SEMICOLON, EQUALS] = [9, 32, 59, 61];
+const isBlank = (code: number): boolean => code === SPACE || code === TAB;
+
+/**
+ * Whether a `Set-Cookie` value sets a token cookie: its name (its name-value pair up to the
+ * first `=`, spaces and tabs trimmed, RFC 6265bis §5.7) is one of `names`, compared exactly as
+ * cookie names are. A pair without `=` counts by its whole text, as {@link stripCookies} reads
+ * one. The client's token cookies never reach an upstream, so an upstream that sets one would
+ * only overwrite the token tokengate just reissued, or the one the browser holds.
+ */
+function setsTokenCookie(value: string, names: TokenCookieNames): boolean {
+  let end = 0;
+  while (end < value.length) {
+    const code = value.charCodeAt(end);
+    if (code === EQUALS || code === SEMICOLON) break;
+    end++;
+  }
+  let start = 0;
+  while (start < end && isBlank(value.charCodeAt(start))) start++;
+  while (end > start && isBlank(value.charCodeAt(end - 1))) end--;
+  return nameIs(value, start, end, names.accessCookie) || nameIs(value, start, end, names.refreshCookie);
+}
+
+/** `value`'s characters from `start` to `end` spell exactly `name` (no substring built). */
+const nameIs = (value: string, start: number, end: number, name: string): boolean => end - start === name.length && value.startsWith(name, start);
 
 /**
  * A response's `Connection: keep-alive` or `close` (any letter case), read off undici's bytes:
@@ -156,7 +208,6 @@ function equalsIgnoringCase(bytes: Buffer, lower: string): boolean {
 }
 
 function replacedByOurs(name: string, ours: readonly (readonly [string, string])[]): boolean {
-  if (name === 'set-cookie') return false;
   for (const [own] of ours) if (own === name) return true;
   return false;
 }

@@ -151,7 +151,7 @@ class Relay implements Dispatcher.DispatchHandler {
     const { res } = ex;
     deps.metrics.upstreamAnswered(ex.match.route.prefix, statusCode, (performance.now() - this.started) / 1000);
     try {
-      const headers = relayedResponseHeaders(rawHeaders, ex.ours);
+      const headers = relayedResponseHeaders(rawHeaders, ex.ours, deps.settings);
       this.whole = declaredLength(headers);
       res.writeHead(statusCode, headers);
     } catch (e) {

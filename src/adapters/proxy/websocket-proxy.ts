@@ -10,7 +10,7 @@ import type { RequestFacts } from '../admission/request-facts';
 import type { TokenCookies } from '../http/cookies';
 import { recordRequest } from '../http/request-log';
 import { CLIENT_CLOSED_REQUEST, exchangeRequestHeaders, type ProxyDeps } from './forward';
-import { headerObject, relayedResponseHeaders } from './forward-headers';
+import { headerObject, relayedResponseHeaders, withoutTokenCookies } from './forward-headers';
 import { writeRawResponse } from './raw-response';
 import type { SocketRegistry } from './socket-registry';
 import { upstreamError } from './upstream-errors';
@@ -27,7 +27,7 @@ export interface WebSocketProxyDeps extends ProxyDeps {
 /** Only `Upgrade: websocket` (any letter case) is tunnelled (SPEC §5). */
 const isWebSocket = (req: IncomingMessage): boolean => (req.headers.upgrade ?? '').trim().toLowerCase() === 'websocket';
 
-const pairsOf = (raw: string[]): [string, string][] => {
+const pairsOf = (raw: readonly string[]): [string, string][] => {
   const out: [string, string][] = [];
   for (let i = 0; i < raw.length; i += 2) out.push([raw[i] as string, raw[i + 1] as string]);
   return out;
@@ -88,7 +88,7 @@ export function websocketUpgradeHandler(deps: WebSocketProxyDeps) {
       // The upstream declined the upgrade: its answer is relayed as it streams, then the connection closes.
       const status = res.statusCode ?? 502;
       answered(status);
-      const head = pairsOf(relayedResponseHeaders(res.rawHeaders, [['x-request-id', facts.requestId], ...ours]));
+      const head = pairsOf(relayedResponseHeaders(res.rawHeaders, [['x-request-id', facts.requestId], ...ours], settings));
       writeRawResponse(socket, status, [...head, ['connection', 'close']], '', { streamed: true });
       res.pipe(socket);
       res.once('error', () => socket.destroy());
@@ -100,7 +100,7 @@ export function websocketUpgradeHandler(deps: WebSocketProxyDeps) {
       socket.off('close', gone);
       upstreamReq.setTimeout(0);
       answered(101);
-      writeRawResponse(socket, 101, [...pairsOf(res.rawHeaders), ['X-Request-Id', facts.requestId], ...ours]);
+      writeRawResponse(socket, 101, [...pairsOf(withoutTokenCookies(res.rawHeaders, settings)), ['X-Request-Id', facts.requestId], ...ours]);
       if (upstreamHead.length) socket.write(upstreamHead);
       if (head.length) upstreamSocket.write(head);
       upstreamSocket.on('error', () => socket.destroy());
