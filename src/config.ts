@@ -8,7 +8,7 @@ import type { JwtAlgorithm, JwtSettings } from './adapters/security/jwt-algorith
 import { SettingReader } from './adapters/system/setting-reader';
 import { parseRedisUrl } from './adapters/storage/redis-url';
 import { isPerProcessStore } from './adapters/storage/database-url';
-import { parseDatabaseUrl, parseHttpUrl, parseOrigins, parseReadableFile } from './adapters/system/location-parsers';
+import { parseDatabaseUrl, parseHttpUrl, parseListenHost, parseOrigins, parseReadableFile } from './adapters/system/location-parsers';
 import {
   parseBoolean,
   parseByteSize,
@@ -132,7 +132,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: { c
     nodeEnv,
     production,
     port: s.get('PORT', 8080, (r) => parseInteger(r, 0, 65535)),
-    host: s.raw('HOST') ?? '0.0.0.0',
+    host: s.get('HOST', '0.0.0.0', parseListenHost),
     databaseUrl: s.get('DATABASE_URL', defaultDatabaseUrl(dataDirRaw), parseDatabaseUrl),
     sessionStoreUrl: s.optional('SESSION_STORE_URL', (r) => (parseRedisUrl(r), r)),
     dataDir,

@@ -5,7 +5,7 @@ import { authRouter } from './auth-routes';
 import type { HttpDeps } from './deps';
 import { authCors } from './cors';
 import { errorMiddleware } from './error-middleware';
-import { requestIdMiddleware } from './request-context';
+import { clientAddressMiddleware, requestIdMiddleware } from './request-context';
 import { recordRequest } from './request-log';
 import { systemRouter } from './system-routes';
 import { securityHeaders } from '../admission/answers';
@@ -35,7 +35,8 @@ function canonicalOrNull(target: string): CanonicalPath | null {
  */
 export function buildApp(deps: HttpDeps): Koa {
   const { settings, logger } = deps;
-  const app = new Koa({ proxy: settings.trustProxy > 0, maxIpsCount: settings.trustProxy });
+  // No `proxy`/`maxIpsCount`: Koa's own reading of X-Forwarded-* is never used (clientAddressMiddleware).
+  const app = new Koa();
   const auth = authRouter(deps);
   const system = systemRouter(deps);
   const prefix = settings.authPrefix;
@@ -43,6 +44,7 @@ export function buildApp(deps: HttpDeps): Koa {
   const security = securityHeaders(settings.cookie.secure);
 
   app.use(requestIdMiddleware());
+  app.use(clientAddressMiddleware(settings.trustProxy));
   app.use(async (ctx: Context, next: Next) => {
     const started = performance.now();
     // The routes see the one canonical spelling (`/auth//me`, `/auth#x`, `/AUTH/./me`).

@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import { isAuthority } from '../system/host-syntax';
 
-/** Who is calling, as the proxy reports it upstream (`X-Forwarded-*`). */
+/** Who is calling, as the proxy reports it upstream (`X-Forwarded-*`) and the CSRF check compares with `Origin`. */
 export interface ClientAddress {
   ip: string;
   protocol: string;
@@ -17,11 +18,27 @@ const header = (req: IncomingMessage, name: string): string => {
   return Array.isArray(v) ? v.join(',') : (v ?? '');
 };
 
+/** The first entry of a forwarded protocol list when it is `http` or `https` (any case); else null. */
+function forwardedProtocol(value: string): string | null {
+  if (!value) return null;
+  const proto = first(value).toLowerCase();
+  return proto === 'http' || proto === 'https' ? proto : null;
+}
+
+/** The first entry of a host list when it is a valid authority (`host[:port]`, no userinfo); else ''. */
+function validHost(value: string): string {
+  if (!value) return '';
+  const host = first(value);
+  return isAuthority(host) ? host : '';
+}
+
 /**
- * The client's address, protocol and host exactly as Koa 3 reads them with
- * `app.proxy = trustProxy > 0` and `maxIpsCount = trustProxy` (`ctx.ip`, `ctx.protocol`,
- * `ctx.host`), for the paths answered without Koa. `TRUST_PROXY=0` ignores every
- * `X-Forwarded-*` header; otherwise the client IP is that many entries from the right.
+ * The client's address, protocol and host: the one reading of them for every path, Koa's
+ * included (SPEC §5 "client address under TRUST_PROXY"). `TRUST_PROXY=0` ignores every
+ * `X-Forwarded-*` header. Otherwise the client IP is that many entries from the right of
+ * `X-Forwarded-For` (Koa's `maxIpsCount`), and `X-Forwarded-Proto`/`-Host` are believed only
+ * when well-formed: `http`/`https`, and a valid `host[:port]`; else the socket (https on
+ * TLS) and the `Host` header decide. A `Host` that is no valid authority gives no host ('').
  */
 export function clientAddress(req: IncomingMessage, trustProxy: number): ClientAddress {
   const proxy = trustProxy > 0;
@@ -37,21 +54,10 @@ export function clientAddress(req: IncomingMessage, trustProxy: number): ClientA
 
   let protocol = 'http';
   if ((req.socket as TLSSocket).encrypted) protocol = 'https';
-  else if (proxy) {
-    const proto = header(req, 'x-forwarded-proto');
-    if (proto) protocol = first(proto).toLowerCase();
-  }
+  else if (proxy) protocol = forwardedProtocol(header(req, 'x-forwarded-proto')) ?? 'http';
 
-  let host = proxy ? header(req, 'x-forwarded-host') : '';
-  if (!host && req.httpVersionMajor >= 2) host = header(req, ':authority');
-  if (!host) host = header(req, 'host');
-  if (host) host = first(host);
-  if (host.includes('@')) {
-    try {
-      host = new URL(`http://${host}`).host;
-    } catch {
-      host = '';
-    }
-  }
+  let host = proxy ? validHost(header(req, 'x-forwarded-host')) : '';
+  if (!host && req.httpVersionMajor >= 2) host = validHost(header(req, ':authority'));
+  if (!host) host = validHost(header(req, 'host'));
   return { ip, protocol, host };
 }

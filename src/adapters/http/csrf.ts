@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'koa';
 import { DomainError } from '../../domain/errors';
+import { clientOf } from './request-context';
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -30,7 +31,8 @@ export function crossSiteRefusal(req: IncomingMessage, ownOrigin: string, allowe
 /** {@link crossSiteRefusal} for an unsafe request on a Koa context; throws `forbidden`. */
 export function assertSameOrigin(ctx: Context, allowedOrigins: readonly string[]): void {
   if (!isUnsafeMethod(ctx.method)) return;
-  // Koa 3's `ctx.origin` echoes the request's Origin header; the gateway's own is built here.
-  const refused = crossSiteRefusal(ctx.req, `${ctx.protocol}://${ctx.host}`, allowedOrigins);
+  // The gateway's own origin as the proxied path builds it (Koa 3's `ctx.origin` echoes the request's Origin).
+  const { protocol, host } = clientOf(ctx);
+  const refused = crossSiteRefusal(ctx.req, `${protocol}://${host}`, allowedOrigins);
   if (refused) throw refused;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Middleware, Next } from 'koa';
 import type { RequestContext } from '../../application/settings';
+import { clientAddress, type ClientAddress } from './client-address';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -17,6 +18,25 @@ export function requestIdMiddleware(): Middleware {
     ctx.set('X-Request-Id', id);
     await next();
   };
+}
+
+/**
+ * Reads the client's address, protocol and host once per request with {@link clientAddress},
+ * the fast path's own reading: Koa's `ctx.ip`, `ctx.protocol` and `ctx.host` are not used, so
+ * the two paths cannot drift apart under `TRUST_PROXY`.
+ */
+export function clientAddressMiddleware(trustProxy: number): Middleware {
+  return (ctx: Context, next: Next) => {
+    ctx.state.client = clientAddress(ctx.req, trustProxy);
+    return next();
+  };
+}
+
+/** What {@link clientAddressMiddleware} read for this request. */
+export function clientOf(ctx: Context): ClientAddress {
+  const client = ctx.state.client as ClientAddress | undefined;
+  if (!client) throw new Error('clientAddressMiddleware is not installed');
+  return client;
 }
 
 /** The reason a {@link clientGoneSignal} aborts with. */
@@ -39,11 +59,11 @@ export function clientGoneSignal(ctx: Context): AbortSignal {
   return controller.signal;
 }
 
-/** What the use-cases may know about the request. Koa resolves the IP under `TRUST_PROXY`. */
+/** What the use-cases may know about the request; the IP is {@link clientOf}'s, under `TRUST_PROXY`. */
 export function requestContext(ctx: Context): RequestContext {
   const ua = ctx.get('user-agent');
   return {
-    ip: ctx.ip || null,
+    ip: clientOf(ctx).ip || null,
     userAgent: ua ? ua.slice(0, 512) : null,
     requestId: String(ctx.state.requestId),
   };

@@ -1,6 +1,8 @@
 import { accessSync, constants } from 'node:fs';
+import { isIP } from 'node:net';
+import { isHostname } from './host-syntax';
 
-/** Parsers for locations: URLs, origins, database URLs and files (see setting-parsers.ts). */
+/** Parsers for locations: URLs, origins, listen hosts, database URLs and files (see setting-parsers.ts). */
 
 const show = (raw: string): string => JSON.stringify(raw);
 
@@ -37,6 +39,17 @@ export function parseOrigins(raw: string): string[] {
       }
       return url.origin;
     });
+}
+
+/**
+ * Where a listener binds: an IPv4 or IPv6 address as `net.isIP` reads it (no brackets, no
+ * port), or a {@link isHostname host name} such as `localhost` or `gateway.internal`.
+ */
+export function parseListenHost(raw: string): string {
+  if (isIP(raw) === 0 && !isHostname(raw)) {
+    throw new Error(`expected an IP address or a hostname like localhost or gateway.internal, got ${show(raw)}`);
+  }
+  return raw;
 }
 
 const DATABASE_SCHEMES = ['sqlite:', 'mysql:', 'memory:'];
