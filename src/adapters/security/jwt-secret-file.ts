@@ -36,7 +36,11 @@ export function loadOrCreateJwtSecret(dataDir: string): Buffer {
   }
 }
 
-function publishOnce(file: string, text: string): void {
+/**
+ * Writes `text` to a private (0600) temporary file, then hard-links it into place unless `file`
+ * exists: concurrent first starts (workers) all end up with the one file that won.
+ */
+export function publishOnce(file: string, text: string): void {
   const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   writeFileSync(tmp, `${text}\n`, { mode: 0o600, flag: 'wx' });
   try {
