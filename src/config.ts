@@ -234,7 +234,7 @@ function readMetricsListener(s: SettingReader): Config['metrics'] {
   const port = s.optional('METRICS_PORT', (r) => parseInteger(r, 0, 65535));
   if (port === null) return null;
   if (port !== 0 && port === s.get('PORT', 8080, (r) => Number(r))) s.fail('METRICS_PORT', `must differ from PORT (${port})`);
-  return { port, host: s.raw('METRICS_HOST') ?? '127.0.0.1' };
+  return { port, host: s.get('METRICS_HOST', '127.0.0.1', parseListenHost) };
 }
 
 function parseAuthPrefix(raw: string): string {

@@ -55,3 +55,18 @@ describe('HOST', () => {
     expect(issuesOf({ PORT: 'x', HOST: 'a b' }).map((line) => line.split(':')[0])).toEqual(['PORT', 'HOST']);
   });
 });
+
+/** METRICS_HOST (where the METRICS_PORT listener binds) is held to the same rule as HOST. */
+describe('METRICS_HOST', () => {
+  it('defaults to 127.0.0.1 and takes an address or a hostname', () => {
+    expect(load({ METRICS_PORT: '9464' }).metrics).toEqual({ port: 9464, host: '127.0.0.1' });
+    expect(load({ METRICS_PORT: '9464', METRICS_HOST: '10.0.0.5' }).metrics?.host).toBe('10.0.0.5');
+    expect(load({ METRICS_PORT: '9464', METRICS_HOST: 'metrics.internal' }).metrics?.host).toBe('metrics.internal');
+  });
+
+  it.each(['http://10.0.0.5', '10.0.0.5:9464', 'a b'])('refuses %j with one line naming METRICS_HOST', (host) => {
+    expect(issuesOf({ METRICS_PORT: '9464', METRICS_HOST: host })).toEqual([
+      `METRICS_HOST: expected an IP address or a hostname like localhost or gateway.internal, got ${JSON.stringify(host)}`,
+    ]);
+  });
+});
