@@ -1,6 +1,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { rotateGeneratedSecret } from '../../src/adapters/security/previous-secrets-file';
+import { loadOrCreateJwtSecret } from '../../src/adapters/security/jwt-secret-file';
+import { loadPreviousSecrets, rotateGeneratedSecret } from '../../src/adapters/security/previous-secrets-file';
 import { issuesOf, load, SECRET, tempDir, writeKeys } from './config-fixtures';
 
 const OLD = 'o'.repeat(40);
@@ -59,12 +60,26 @@ describe('the generated secret and keys rotate', () => {
     expect(load({ JWT_SECRET_PREVIOUS: OLD }, dir).jwt.previousSecrets).toEqual([Buffer.from(OLD), before.secret]);
   });
 
-  it('drops previous secrets retired longer ago than the refresh token lifetime', () => {
+  it('drops a previous secret once the secret that replaced it has been retired longer than the refresh token lifetime', () => {
     const dir = join(tempDir(), 'data');
     const t0 = Date.parse('2026-01-01T00:00:00Z');
+    rotateGeneratedSecret(dir, t0, 3600); // A retired, B current
+    rotateGeneratedSecret(dir, t0 + 1800_000, 3600); // B retired at t0 + 30 min
+    // A stopped signing by B's retirement at the latest (a restart in between): 90 min later its tokens have expired.
+    expect(rotateGeneratedSecret(dir, t0 + 1800_000 + 3600_000, 3600)).toMatchObject({ kept: 3, dropped: 0 });
+    expect(rotateGeneratedSecret(dir, t0 + 1800_000 + 3600_001, 3600)).toMatchObject({ kept: 3, dropped: 1 });
+  });
+
+  // A gateway signs with the secret it started with until it restarts: a second rotation two
+  // refresh lifetimes after the first, with no restart in between, must not drop the secret
+  // the running gateway still signs with (counted from its own retirement, it was dropped).
+  it('keeps the secret retired by the previous rotation, however long ago, at the next rotation', () => {
+    const dir = join(tempDir(), 'data');
+    const t0 = Date.parse('2026-01-01T00:00:00Z');
+    const signing = loadOrCreateJwtSecret(dir); // what a gateway started before t0 signs with
     rotateGeneratedSecret(dir, t0, 3600);
-    expect(rotateGeneratedSecret(dir, t0 + 1800_000, 3600)).toMatchObject({ kept: 2, dropped: 0 });
-    expect(rotateGeneratedSecret(dir, t0 + 5400_000, 3600)).toMatchObject({ kept: 2, dropped: 1 });
+    expect(rotateGeneratedSecret(dir, t0 + 2 * 3600_000, 3600)).toMatchObject({ kept: 2, dropped: 0 });
+    expect(loadPreviousSecrets(dir)).toContainEqual(signing);
   });
 
   it('a damaged previous-secrets file stops the start with one line naming the file', () => {

@@ -7,7 +7,7 @@ export interface KeysCommandOptions {
   algorithm: string;
   /** The generated secret's file when `JWT_SECRET` is unset; null when the secret comes from the environment. */
   generatedSecretFile: string | null;
-  /** Previous secrets retired longer ago than this are dropped (refresh token lifetime + clock skew). */
+  /** A previous secret is dropped once the one that replaced it was retired longer ago than this (refresh token lifetime + clock skew). */
   retainSeconds: number;
   nowMs: number;
 }

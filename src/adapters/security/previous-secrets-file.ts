@@ -55,16 +55,22 @@ export interface RotationResult {
 
 /**
  * `tokengate keys rotate`: the generated secret becomes previous (verification only) and a new
- * one is generated. Previous secrets retired more than `retainSeconds` ago (the refresh token
- * lifetime plus the clock skew: every token they signed has expired) are dropped. Both files
- * are replaced atomically (write, then rename), mode 0600. Running gateways keep signing with
- * the secret they started with until they restart.
+ * one is generated. Both files are replaced atomically (write, then rename), mode 0600.
+ *
+ * Running gateways keep signing with the secret they started with until they restart, so a
+ * secret's retirement time is not when it stopped signing. A previous secret is dropped only
+ * once the secret that replaced it has itself been retired for more than `retainSeconds` (the
+ * refresh token lifetime plus the clock skew): a gateway restarted at any time before that
+ * next rotation stopped signing with the old one by then, and every token it signed has
+ * expired since. The secret retired by the previous rotation is therefore always kept, so a
+ * second rotation before the restart drops nothing the gateway still signs with.
  */
 export function rotateGeneratedSecret(dataDir: string, nowMs: number, retainSeconds: number): RotationResult {
   const current = loadOrCreateJwtSecret(dataDir);
   const previousFile = join(dataDir, PREVIOUS_SECRETS_FILE_NAME);
   const earlier = readRetired(previousFile);
-  const kept = earlier.filter((r) => nowMs - r.retiredAt <= retainSeconds * 1000);
+  // Newest first: each one's successor was retired at the entry before it, the newest's now.
+  const kept = earlier.filter((_, i) => nowMs - (i === 0 ? nowMs : earlier[i - 1]!.retiredAt) <= retainSeconds * 1000);
   const retired = [{ secret: current, retiredAt: nowMs }, ...kept];
   const next = randomBytes(GENERATED_BYTES);
   replaceFile(previousFile, retired.map((r) => `${r.secret.toString('base64url')} ${new Date(r.retiredAt).toISOString()}\n`).join(''));
