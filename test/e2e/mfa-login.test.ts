@@ -125,10 +125,27 @@ function mfaJourneys(gateway: () => Gateway): void {
     const wrong = await gw.http().post('/auth/login/2fa').type(FORM).send(form({ mfaToken, code: 'nope', rd: '/app?x=1' }));
     expect(wrong.status).toBe(401);
     expect(wrong.text).toContain('Invalid code');
+    // SPEC §4: every 401 carries WWW-Authenticate, the form's as the JSON one.
+    expect(wrong.headers['www-authenticate']).toBe('Bearer error="invalid_credentials"');
+    // A malformed code (over the 64-character limit) asks again with the same mfaToken, which still works.
+    const malformed = await gw.http().post('/auth/login/2fa').type(FORM).send(form({ mfaToken, code: '1'.repeat(70), rd: '/app?x=1' }));
+    expect(malformed.status).toBe(400);
+    expect(malformed.text).toContain('action="/auth/login/2fa"');
+    expect(malformed.text).toContain(`name="mfaToken" value="${mfaToken}"`);
+    expect(malformed.text).toContain('Enter the six-digit code');
     const done = gw.track(await gw.http().post('/auth/login/2fa').type(FORM).send(form({ mfaToken, code: codeAt(secret, gw.clock.now()), rd: '/app?x=1' })));
     expect(done.status).toBe(303);
     expect(done.headers.location).toBe('/app?x=1');
     expect(Object.keys(setCookies(done)).sort()).toEqual(['access_token', 'refresh_token']);
+  });
+
+  it('a form code step with a dead mfaToken starts over at the password, 401 with WWW-Authenticate', async () => {
+    const gw = gateway();
+    const page = await gw.http().post('/auth/login/2fa').type(FORM).send(form({ mfaToken: 'not.a.jwt', code: '123456', rd: '/app' }));
+    expect(page.status).toBe(401);
+    expect(page.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+    expect(page.text).toContain('Your sign-in expired');
+    expect(page.text).toContain('action="/auth/login"');
   });
 
   it('a malformed code step is a 400, never a 500', async () => {

@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import type { Context, Middleware, Next } from 'koa';
 import { DomainError, isDomainError, type ErrorCode } from '../../domain/errors';
-import { ERROR_STATUS } from './error-status';
+import { errorAnswer } from './error-middleware';
 import type { LoginInput } from '../../application/login';
 import { authBodyParser, type BodyFields } from './body';
 import { assertSameOrigin } from './csrf';
@@ -59,11 +59,10 @@ async function formErrors(ctx: Context, next: Next): Promise<void> {
     if (!ctx.state.isForm || !isDomainError(e)) throw e;
     const body = (ctx.state.body ?? {}) as BodyFields;
     const username = typeof body.username === 'string' ? body.username : '';
-    const status = ERROR_STATUS[e.code];
+    const { status, headers } = errorAnswer(e);
     const message = FORM_MESSAGES[e.code] ?? `${e.message.charAt(0).toUpperCase()}${e.message.slice(1)}.`;
     sendLoginPage(ctx, status, { action: ctx.path, rd: safeRedirect(body.rd), username, error: message });
-    if (status === 401) ctx.set('WWW-Authenticate', `Bearer error="${e.code}"`);
-    if (e.details.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(e.details.retryAfterSeconds));
+    ctx.set(headers);
   }
 }
 

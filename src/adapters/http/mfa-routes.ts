@@ -6,7 +6,7 @@ import type { MfaLoginInput } from '../../application/complete-mfa-login';
 import { authBodyParser, type BodyFields } from './body';
 import type { TokenCookies } from './cookies';
 import type { HttpDeps } from './deps';
-import { ERROR_STATUS } from './error-status';
+import { errorAnswer } from './error-middleware';
 import { renderCodePage, sendAuthPage, sendLoginPage } from './login-page';
 import { refuseCrossSite, rejectQueryCredentials } from './login-routes';
 import { safeRedirect } from './redirect';
@@ -37,7 +37,18 @@ function mfaInput(body: BodyFields): MfaLoginInput {
   return { mfaToken, code };
 }
 
-/** A failed form step: a wrong code asks again with the same mfaToken; a dead mfaToken starts over. */
+/** What the code page says when the same mfaToken may be used again. */
+const ASK_AGAIN: Partial<Record<string, string>> = {
+  invalid_credentials: 'Invalid code. Please try again.',
+  // A missing or oversized code (the form's own limits keep browsers from sending one): the mfaToken is still good.
+  invalid_request: 'Enter the six-digit code from your app, or a recovery code.',
+};
+
+/**
+ * A failed form step: a wrong or malformed code asks again with the same mfaToken; a dead
+ * mfaToken starts over. Status and headers (`WWW-Authenticate` on a 401, `Retry-After`) are
+ * the JSON answer's ({@link errorAnswer}).
+ */
 function formErrors(loginPath: string, action: string) {
   return async (ctx: Context, next: Next): Promise<void> => {
     try {
@@ -46,14 +57,15 @@ function formErrors(loginPath: string, action: string) {
       if (!ctx.state.isForm || !isDomainError(e)) throw e;
       const body = (ctx.state.body ?? {}) as BodyFields;
       const rd = safeRedirect(body.rd);
-      const status = ERROR_STATUS[e.code];
-      if (e.code === 'invalid_credentials' && typeof body.mfaToken === 'string') {
-        sendAuthPage(ctx, status, renderCodePage({ action, rd, mfaToken: body.mfaToken, error: 'Invalid code. Please try again.' }));
+      const { status, headers } = errorAnswer(e);
+      const again = ASK_AGAIN[e.code];
+      if (again && typeof body.mfaToken === 'string' && body.mfaToken !== '') {
+        sendAuthPage(ctx, status, renderCodePage({ action, rd, mfaToken: body.mfaToken, error: again }));
       } else {
         const error = e.code === 'rate_limited' ? 'Too many failed attempts. Please wait a while and try again.' : 'Your sign-in expired. Please sign in again.';
         sendLoginPage(ctx, status, { action: loginPath, rd, error });
       }
-      if (e.details.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(e.details.retryAfterSeconds));
+      ctx.set(headers);
     }
   };
 }
