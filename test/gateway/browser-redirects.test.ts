@@ -108,6 +108,25 @@ describe('the login form', () => {
     expect([res.status, res.headers.location]).toEqual([303, '/']);
   });
 
+  // The query is data: what the login redirect carried there comes back as the request had it.
+  it.each([
+    ['an encoded backslash in the query', '/search?q=a%5Cb'],
+    ['an encoded line feed in the query', '/search?q=line%0Abreak'],
+    ['a lone percent-encoded byte in the query', '/search?q=%E0'],
+    ['slashes in the query', '/x?next=//evil.example'],
+    ['a 3,000-character query', `/search?q=${'a'.repeat(3000)}`],
+  ])('an rd with %s is kept', async (_what, rd) => {
+    const res = await post(rd);
+    expect([res.status, res.headers.location]).toEqual([303, rd]);
+  });
+
+  it('the rd of the login redirect survives the form: a query with %5C comes back whole', async () => {
+    const first = await gw.request('/search?q=a%5Cb', { headers: { Accept: HTML } });
+    expect(first.status).toBe(302);
+    const page = await gw.request(first.headers.location as string, { headers: { Accept: HTML } });
+    expect(page.text).toContain('name="rd" value="/search?q=a%5Cb"');
+  });
+
   it('a wrong password → 401 with the form again, the error shown, rd kept', async () => {
     const res = await gw.request('/auth/login', {
       method: 'POST',
