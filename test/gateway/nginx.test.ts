@@ -91,6 +91,29 @@ describeWithNginx('nginx auth_request in front of a legacy app, tokengate as the
     expect(Object.keys(cookieValues(res.setCookies))).toEqual(['app_pref']);
   });
 
+  // A password-only session must not claim a second factor, nor another identity, through
+  // headers the app (or an earlier proxy's convention) would believe.
+  it('a client cannot forge X-User-Amr nor the headers tokengate strips (STRIP_HEADERS, Forwarded)', async () => {
+    const s = await gw.session(['reader']);
+    const forged = {
+      'X-User-Amr': 'pwd,otp',
+      'Remote-User': 'admin',
+      'X-Forwarded-User': 'admin',
+      'X-Auth-Request-User': 'admin',
+      'X-Original-URL': '/admin',
+      'X-HTTP-Method-Override': 'DELETE',
+      Forwarded: 'for=10.0.0.1;host=evil.example',
+      'X-Real-IP': '10.0.0.1',
+    };
+    const res = await viaNginx('/legacy/amr', { Cookie: s.cookie, ...forged });
+    expect(res.status).toBe(200);
+    const seen = app.last('/legacy/amr');
+    expect(rawValues(seen?.rawHeaders ?? [], 'x-user-amr')).toEqual(['pwd']);
+    for (const name of Object.keys(forged).filter((n) => n !== 'X-User-Amr')) {
+      expect([name, seen?.headers[name.toLowerCase()]]).toEqual([name, undefined]);
+    }
+  });
+
   it('no token, a browser: 302 to the login form with rd; the app is not reached', async () => {
     const before = app.requests.length;
     const res = await viaNginx('/legacy/secret', { Accept: 'text/html' });
