@@ -37,10 +37,10 @@ describe('real responses validate against the OpenAPI document', () => {
       expect([json.status, json.body.error]).toEqual([401, 'invalid_credentials']);
     });
 
-    // Known bug: the form's 401 has no WWW-Authenticate (SPEC §4 errors; RFC 9110 §15.5.2 "MUST").
+    // SPEC §4 errors; RFC 9110 §15.5.2: every 401 carries WWW-Authenticate, the form's too.
     it('401 as the form again, with WWW-Authenticate like every 401', async () => {
       const form = await gw.send('POST', '/auth/login', (t) => t.type('form').send({ username: 'nobody', password: 'wrong' }));
-      expect([form.status, form.type]).toEqual([401, 'text/html']);
+      expect([form.status, form.type, form.headers['www-authenticate']]).toEqual([401, 'text/html', 'Bearer error="invalid_credentials"']);
     });
 
     it('400 invalid_request for a missing field, malformed JSON, a bad form, credentials in the query', async () => {
@@ -52,6 +52,11 @@ describe('real responses validate against the OpenAPI document', () => {
         gw.send('POST', '/auth/login', (t) => t.type('text/plain').send('hello')),
       ]);
       expect(answers.map((r) => r.status)).toEqual([400, 400, 400, 400, 400]);
+    });
+
+    it('403 forbidden for a login from another origin (login CSRF)', async () => {
+      const res = await gw.send('POST', '/auth/login', (t) => t.set('Origin', 'https://evil.example').send({ username: 'alice', password: PASSWORD }));
+      expect([res.status, res.body.error]).toEqual([403, 'forbidden']);
     });
 
     it('413 payload_too_large over BODY_LIMIT', async () => {
@@ -121,6 +126,14 @@ describe('real responses validate against the OpenAPI document', () => {
         const verify = await gw.send(method, '/auth/verify', (t) => t.set('Authorization', bearer()));
         expect([method, verify.status, verify.headers['x-user-name']]).toEqual([method, 200, 'alice']);
       }
+    });
+
+    it('the verify answer documents every identity header it sends, X-User-Amr included', async () => {
+      const verify = await gw.send('GET', '/auth/verify', (t) => t.set('Authorization', bearer()));
+      expect(verify.headers['x-user-amr']).toBe('pwd');
+      const documented = Object.keys((gw.checker.doc as { paths: Record<string, { get: { responses: Record<string, { headers: object }> } }> }).paths[gw.url('/auth/verify')]!.get.responses['200']!.headers).map((h) => h.toLowerCase());
+      const sent = Object.keys(verify.headers).filter((h) => h.startsWith('x-user-') || h === 'x-session-id');
+      expect(sent.filter((h) => !documented.includes(h))).toEqual([]);
     });
 
     it('200 with a reissued access cookie from the refresh cookie alone', async () => {

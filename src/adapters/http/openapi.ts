@@ -65,6 +65,7 @@ function verifyOperation(method: string): Json {
     'X-User-Name': header('The username, percent-encoded outside visible ASCII.', { type: 'string', minLength: 1 }),
     'X-User-Roles': header('Roles, comma-separated (empty when none).', { type: 'string' }),
     'X-Session-Id': header('The session id (`sid`).', { type: 'string', minLength: 1 }),
+    'X-User-Amr': header('How the session\'s login was done (RFC 8176), comma-separated: `pwd`, or `pwd,otp` after a second factor.', { type: 'string', minLength: 1 }),
   });
   if (method === 'head') delete ok.content;
   return {
@@ -114,6 +115,7 @@ export const OPENAPI_DOCUMENT = {
           '303': redirect('A form post with `rd`: logged in, cookies set, sent to `rd`.', ref('headers', 'SetTokenCookiesRequired')),
           '400': errorResponse('Bad input (`invalid_request`); a form post gets the form again with the error.', ['invalid_request'], {}, true),
           '401': MFA_LOGIN_401,
+          '403': errorResponse('`forbidden`: a browser request from another origin (login CSRF, SPEC §4), unless `CORS_ORIGINS` lists it.', ['forbidden']),
           '413': res('PayloadTooLarge'),
           '429': errorResponse('Too many failed logins for this username or address; even a right password waits.', ['rate_limited'], RETRY_AFTER),
           ...COMMON,
