@@ -64,6 +64,12 @@ describe('with METRICS_PORT, in process', () => {
     expect(res.body).toMatchObject({ error: 'not_found' });
   });
 
+  // Not 405 with `Allow: HEAD, GET`, which would tell that the route is there.
+  it.each(['HEAD', 'POST', 'PUT', 'OPTIONS'])('the public port answers %s /metrics 404 too', async (method) => {
+    const res = await (request(comp.handler) as unknown as Record<string, (u: string) => request.Test>)[method.toLowerCase()]!('/metrics');
+    expect([res.status, res.headers.allow]).toEqual([404, undefined]);
+  });
+
   it('the metrics listener answers /metrics with Prometheus text, and nothing else', async () => {
     const res = await request(comp.metricsHandler).get('/metrics');
     expect(res.status).toBe(200);

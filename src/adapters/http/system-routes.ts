@@ -17,12 +17,15 @@ export function systemRouter(deps: HttpDeps): Router {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { status: 'ready' };
   });
-  router.get('/metrics', async (ctx) => {
-    if (deps.settings.metricsElsewhere) throw new DomainError('not_found', 'no such resource');
-    ctx.type = deps.metrics.contentType;
-    ctx.set('Cache-Control', 'no-store');
-    ctx.body = await deps.metrics.text();
-  });
+  // With METRICS_PORT the public port has no such route at all: 404 for every method, as for
+  // any unknown path of tokengate's (the path stays in SYSTEM_PATHS, so it is never proxied).
+  if (!deps.settings.metricsElsewhere) {
+    router.get('/metrics', async (ctx) => {
+      ctx.type = deps.metrics.contentType;
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = await deps.metrics.text();
+    });
+  }
   router.get('/.well-known/jwks.json', (ctx) => {
     const jwks = deps.jwks();
     if (!jwks) throw new DomainError('not_found', 'no public keys: tokens are signed with a shared secret (HS256)');
