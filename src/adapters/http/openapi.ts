@@ -72,7 +72,7 @@ function verifyOperation(method: string): Json {
     tags: ['forward-auth'],
     operationId: `verify${method[0]?.toUpperCase()}${method.slice(1)}`,
     summary: 'Forward-auth check (nginx auth_request, Traefik ForwardAuth, Envoy ext_authz); any method',
-    description: 'Applies the token decision table and reissues expired tokens. Every method answers the same way. With `Prefer: return=minimal` (RFC 7240; forward-auth proxies should send it) the 200 has the headers and no body, and `Preference-Applied: return=minimal`.',
+    description: 'Applies the token decision table and reissues expired tokens. Every method answers the same way. With `Prefer: return=minimal` (RFC 7240; forward-auth proxies should send it) the 200 has the headers and no body, and `Preference-Applied: return=minimal`. A request body is never read: it is the app\'s (no 400 or 413 here, and a `refreshToken` field in it is ignored).',
     security: TOKEN_SECURITY,
     responses: { '200': ok, '401': res('TokenRejected'), '403': res('Forbidden'), ...COMMON },
   };
@@ -91,7 +91,7 @@ export const OPENAPI_DOCUMENT = {
     title: 'tokengate',
     version: '0.1.0',
     summary: 'Authentication gateway: login, access and refresh JWTs, forward-auth, reverse proxy.',
-    description: 'The auth endpoints live under `/auth` (`AUTH_PREFIX`); every other path not listed here is proxied to the upstream. Every response carries `X-Request-Id`. A method a path does not list answers 405 with `Allow` (`components.responses.MethodNotAllowed`); an unknown path under `/auth/` answers 404 `not_found`. Request headers over the Node.js size limit get a bare 431 from Node.js itself. Token cookie names are `access_token` and `refresh_token` unless `ACCESS_COOKIE_NAME` / `REFRESH_COOKIE_NAME` say otherwise.',
+    description: 'The auth endpoints live under `/auth` (`AUTH_PREFIX`); every other path not listed here is proxied to the upstream. Every response carries `X-Request-Id`. A method a path does not list answers 405 with `Allow` (`components.responses.MethodNotAllowed`); an unknown path under `/auth/` answers 404 `not_found`. With `CORS_ORIGINS`, a CORS preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`) from a listed origin to `/auth/*` answers 204 with the `Access-Control-Allow-*` headers. Request headers over the Node.js size limit get a bare 431 from Node.js itself. Token cookie names are `access_token` and `refresh_token` unless `ACCESS_COOKIE_NAME` / `REFRESH_COOKIE_NAME` say otherwise.',
     license: { name: 'MIT', identifier: 'MIT' },
   },
   servers: [{ url: '/', description: 'this gateway' }],
