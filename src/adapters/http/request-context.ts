@@ -21,21 +21,26 @@ export function requestIdMiddleware(): Middleware {
 }
 
 /**
- * Reads the client's address, protocol and host once per request with {@link clientAddress},
+ * Lets {@link clientOf} read the client's address, protocol and host with {@link clientAddress},
  * the fast path's own reading: Koa's `ctx.ip`, `ctx.protocol` and `ctx.host` are not used, so
- * the two paths cannot drift apart under `TRUST_PROXY`.
+ * the two paths cannot drift apart under `TRUST_PROXY`. Read on first use only: most of Koa's
+ * requests (health, pages, the gate's own endpoints, which read it in the admission) never ask.
  */
 export function clientAddressMiddleware(trustProxy: number): Middleware {
   return (ctx: Context, next: Next) => {
-    ctx.state.client = clientAddress(ctx.req, trustProxy);
+    ctx.state.trustProxy = trustProxy;
     return next();
   };
 }
 
-/** What {@link clientAddressMiddleware} read for this request. */
+/** The client's address, protocol and host for this request, read once. */
 export function clientOf(ctx: Context): ClientAddress {
-  const client = ctx.state.client as ClientAddress | undefined;
-  if (!client) throw new Error('clientAddressMiddleware is not installed');
+  const read = ctx.state.client as ClientAddress | undefined;
+  if (read) return read;
+  const trustProxy = ctx.state.trustProxy as number | undefined;
+  if (trustProxy === undefined) throw new Error('clientAddressMiddleware is not installed');
+  const client = clientAddress(ctx.req, trustProxy);
+  ctx.state.client = client;
   return client;
 }
 
