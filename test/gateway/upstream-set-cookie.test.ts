@@ -10,6 +10,8 @@ import { rawUpgrade } from '../support/raw-upgrade';
  * upstream): an upstream's `Set-Cookie` for one of their names never reaches the client, on a
  * plain proxied answer, after a reissue, or on a WebSocket upgrade's 101 or non-101 answer.
  * Regression: relayed after tokengate's own, the upstream's line overwrote the reissued cookie.
+ * The same holds for the header-mode token headers (`X-Access-Token`, `X-Refresh-Token`), which
+ * the browser client adopts from any answer, and for `X-Request-Id` on a 101 (one, tokengate's).
  */
 
 const PAST_ACCESS = GATEWAY_TTL.access + GATEWAY_TTL.skew + 10;
@@ -22,11 +24,15 @@ const upgraded = new Set<Duplex>();
 
 /** The upstream's cookies for a path: the custom-name set under `/custom`, else the default names. */
 const cookiesFor = (url: string | undefined): string[] => (url?.startsWith('/custom') ? CUSTOM_COOKIES : UPSTREAM_COOKIES);
-const headLines = (cookies: string[]): string => cookies.map((c) => `Set-Cookie: ${c}\r\n`).join('');
+/** Header-mode token headers and a request id an upstream has no business sending (SPEC §4: tokengate's). */
+const UPSTREAM_OWNED: [string, string][] = [['X-Access-Token', 'upstream-access'], ['X-Refresh-Token', 'upstream-refresh'], ['X-Request-Id', 'upstream-id']];
+const headLines = (cookies: string[]): string =>
+  cookies.map((c) => `Set-Cookie: ${c}\r\n`).join('') + UPSTREAM_OWNED.map(([n, v]) => `${n}: ${v}\r\n`).join('');
 
 beforeAll(async () => {
   upstream = http.createServer((req, res) => {
     res.setHeader('Set-Cookie', cookiesFor(req.url));
+    for (const [name, value] of UPSTREAM_OWNED) res.setHeader(name, value);
     res.setHeader('Content-Type', 'text/plain');
     res.end('from upstream');
   });
@@ -60,6 +66,22 @@ const linesNaming = (setCookies: string[], name: string): string[] => setCookies
 function expectProxied(res: HttpAnswer): void {
   expect({ status: res.status, text: res.text }).toEqual({ status: 200, text: 'from upstream' });
   expect(linesNaming(res.setCookies, 'up_pref')).toEqual(['up_pref=1; Path=/']);
+  expectNoneOfTheUpstreams(valuesOf(res.rawHeaders));
+}
+
+/** Every value of each (lower-cased) header name in a raw `[name, value, …]` list. */
+function valuesOf(raw: string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) (out[raw[i]!.toLowerCase()] ??= []).push(raw[i + 1]!);
+  return out;
+}
+
+/** None of the upstream's X-Access-Token / X-Refresh-Token / X-Request-Id reached the client; one X-Request-Id, tokengate's. */
+function expectNoneOfTheUpstreams(headers: Record<string, string[] | undefined>): void {
+  expect(headers['x-access-token'] ?? []).not.toContain('upstream-access');
+  expect(headers['x-refresh-token'] ?? []).not.toContain('upstream-refresh');
+  expect(headers['x-request-id']).toHaveLength(1);
+  expect(headers['x-request-id']).not.toContain('upstream-id');
 }
 
 /** Gateways started by a describe block, stopped after it. */
@@ -113,6 +135,7 @@ describe('default cookie names', () => {
     const res = await rawUpgrade(gateway().port, '/ws/declined', [['Authorization', `Bearer ${s.access}`]]);
     expect(res.status).toBe(403);
     expect(res.body).toBe('declined');
+    expectNoneOfTheUpstreams(res.headers);
     const setCookies = res.headers['set-cookie'] ?? [];
     expect(linesNaming(setCookies, 'access_token')).toEqual([]);
     expect(linesNaming(setCookies, 'refresh_token')).toEqual([]);
@@ -131,12 +154,28 @@ describe('default cookie names', () => {
       expect(jwtClaims(got.access_token!).sid).toBe(fresh.sid);
       expect(jwtClaims(got.refresh_token!).sid).toBe(fresh.sid);
       expect(linesNaming(setCookies, 'up_pref')).toEqual(['up_pref=1; Path=/']);
+      expectNoneOfTheUpstreams(res.headers);
     }
   });
 
-  it("a WebSocket 101 with nothing reissued: the upstream's token cookies are not relayed", async () => {
+  it("a reissue in header mode (expired access token + X-Refresh-Token): X-Access-Token and X-Refresh-Token are tokengate's, once each, on a proxied answer and a 101", async () => {
+    for (const path of ['/reissue/headers', '/ws/open']) {
+      const fresh = await gateway().session();
+      gateway().advance(PAST_ACCESS);
+      const sent: [string, string][] = [['Authorization', `Bearer ${fresh.access}`], ['X-Refresh-Token', fresh.refresh]];
+      const headers = path.startsWith('/ws') ? (await rawUpgrade(gateway().port, path, sent)).headers : valuesOf((await gateway().request(path, { headers: Object.fromEntries(sent) })).rawHeaders);
+      expectNoneOfTheUpstreams(headers);
+      expect({ path, access: headers['x-access-token']?.length, refresh: headers['x-refresh-token']?.length }).toEqual({ path, access: 1, refresh: 1 });
+      expect(jwtClaims(headers['x-access-token']![0]!).sid).toBe(fresh.sid);
+      expect(jwtClaims(headers['x-refresh-token']![0]!).sid).toBe(fresh.sid);
+    }
+  });
+
+  it("a WebSocket 101 with nothing reissued: the upstream's token cookies, token headers and request id are not relayed", async () => {
     const res = await rawUpgrade(gateway().port, '/ws/open', [['Authorization', `Bearer ${s.access}`]]);
     expect(res.status).toBe(101);
+    expectNoneOfTheUpstreams(res.headers);
+    expect(res.headers['x-access-token']).toBeUndefined();
     const setCookies = res.headers['set-cookie'] ?? [];
     expect(linesNaming(setCookies, 'access_token')).toEqual([]);
     expect(linesNaming(setCookies, 'refresh_token')).toEqual([]);

@@ -115,11 +115,18 @@ type RawField = string | Buffer;
 const text = (field: RawField): string => (typeof field === 'string' ? field : field.toString('latin1'));
 
 /**
+ * Response headers only tokengate may send the client: the header-mode tokens (SPEC §4), which
+ * the browser client adopts from any answer. An upstream's would plant or replace a token.
+ */
+const GATEWAY_OWNED_RESPONSE = new Set(['x-access-token', 'x-refresh-token']);
+
+/**
  * The upstream's response header lines the client receives, as the flat `[name, value, …]`
  * list `writeHead` takes and `rawHeaders` holds: tokengate's own (`ours`) first, then the
- * upstream's without hop-by-hop fields, the names its `Connection` lists, the names ours
- * replace, and its `Set-Cookie` lines for a token cookie ({@link setsTokenCookie});
- * `Set-Cookie` lines add up, ours first. Names come out in lower case.
+ * upstream's without hop-by-hop fields, the names its `Connection` lines list (every line
+ * counts), the names ours replace, `X-Access-Token`/`X-Refresh-Token`
+ * ({@link GATEWAY_OWNED_RESPONSE}), and its `Set-Cookie` lines for a token cookie
+ * ({@link setsTokenCookie}); `Set-Cookie` lines add up, ours first. Names come out in lower case.
  */
 export function relayedResponseHeaders(raw: readonly RawField[], ours: readonly (readonly [string, string])[], names: TokenCookieNames): string[] {
   const out: string[] = [];
@@ -129,10 +136,10 @@ export function relayedResponseHeaders(raw: readonly RawField[], ours: readonly 
     const name = headerNameToString(raw[i]!);
     if (name === 'connection') {
       const value = raw[i + 1]!;
-      if (!listsNothing(value)) listed = connectionListed(text(value));
+      if (!listsNothing(value)) listed = union(listed, connectionListed(text(value)));
       continue;
     }
-    if (HOP_BY_HOP.has(name)) continue;
+    if (HOP_BY_HOP.has(name) || GATEWAY_OWNED_RESPONSE.has(name)) continue;
     if (name === 'set-cookie') {
       const value = text(raw[i + 1]!);
       if (!setsTokenCookie(value, names)) out.push(name, value);
@@ -145,18 +152,31 @@ export function relayedResponseHeaders(raw: readonly RawField[], ours: readonly 
 }
 
 /**
- * A WebSocket upstream's 101 header lines (Node's `rawHeaders`, names as sent) without its
- * `Set-Cookie` lines for a token cookie; `raw` itself when there is none.
+ * A WebSocket upstream's 101 header lines (Node's `rawHeaders`, names as sent) as the client
+ * receives them before `ours`: every line as it came (the handshake's `Upgrade`, `Connection`
+ * and `Sec-WebSocket-*` included) but its `Set-Cookie` lines for a token cookie,
+ * `X-Access-Token`/`X-Refresh-Token`, and the other names `ours` (lower case) sets;
+ * `Set-Cookie` lines add up. `raw` itself when nothing goes.
  */
-export function withoutTokenCookies(raw: readonly string[], names: TokenCookieNames): readonly string[] {
+export function relayedUpgradeHeaders(raw: readonly string[], ours: readonly (readonly [string, string])[], names: TokenCookieNames): readonly string[] {
   let kept: string[] | null = null;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i]!;
-    const drop = name.length === 10 && name.toLowerCase() === 'set-cookie' && setsTokenCookie(raw[i + 1]!, names);
+    const lower = name.toLowerCase();
+    const drop =
+      lower === 'set-cookie' ? setsTokenCookie(raw[i + 1]!, names) : GATEWAY_OWNED_RESPONSE.has(lower) || replacedByOurs(lower, ours);
     if (drop) kept ??= raw.slice(0, i);
     else kept?.push(name, raw[i + 1]!);
   }
   return kept ?? raw;
+}
+
+/** Both sets' names; `a` itself when `b` adds none. */
+function union(a: ReadonlySet<string>, b: ReadonlySet<string>): ReadonlySet<string> {
+  if (a === NONE) return b;
+  let out: Set<string> | null = null;
+  for (const name of b) if (!a.has(name)) (out ??= new Set(a)).add(name);
+  return out ?? a;
 }
 
 const [TAB, SPACE, SEMICOLON, EQUALS] = [9, 32, 59, 61];
@@ -207,6 +227,7 @@ function equalsIgnoringCase(bytes: Buffer, lower: string): boolean {
   return true;
 }
 
+/** `ours` (names in lower case) sets `name`; callers read `Set-Cookie`, whose lines add up, before asking. */
 function replacedByOurs(name: string, ours: readonly (readonly [string, string])[]): boolean {
   for (const [own] of ours) if (own === name) return true;
   return false;

@@ -10,7 +10,7 @@ import type { RequestFacts } from '../admission/request-facts';
 import type { TokenCookies } from '../http/cookies';
 import { recordRequest } from '../http/request-log';
 import { CLIENT_CLOSED_REQUEST, exchangeRequestHeaders, type ProxyDeps } from './forward';
-import { headerObject, relayedResponseHeaders, withoutTokenCookies } from './forward-headers';
+import { headerObject, relayedResponseHeaders, relayedUpgradeHeaders } from './forward-headers';
 import { writeRawResponse } from './raw-response';
 import type { SocketRegistry } from './socket-registry';
 import { upstreamError } from './upstream-errors';
@@ -100,7 +100,8 @@ export function websocketUpgradeHandler(deps: WebSocketProxyDeps) {
       socket.off('close', gone);
       upstreamReq.setTimeout(0);
       answered(101);
-      writeRawResponse(socket, 101, [...pairsOf(withoutTokenCookies(res.rawHeaders, settings)), ['X-Request-Id', facts.requestId], ...ours]);
+      const own: [string, string][] = [['x-request-id', facts.requestId], ...ours];
+      writeRawResponse(socket, 101, [...pairsOf(relayedUpgradeHeaders(res.rawHeaders, own, settings)), ...own]);
       if (upstreamHead.length) socket.write(upstreamHead);
       if (head.length) upstreamSocket.write(head);
       upstreamSocket.on('error', () => socket.destroy());

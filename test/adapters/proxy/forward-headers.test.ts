@@ -2,7 +2,7 @@ import {
   headerObject,
   relayedResponseHeaders,
   upstreamRequestHeaders as flatHeaders,
-  withoutTokenCookies,
+  relayedUpgradeHeaders,
   type StripSettings,
   type TokenCookieNames,
 } from '../../../src/adapters/proxy/forward-headers';
@@ -85,6 +85,12 @@ describe('relayedResponseHeaders', () => {
     },
   );
 
+  it('drops the names of every Connection line, not only the last one', () => {
+    const upstream = raw('Connection', 'x-secret-a', 'Connection', 'X-Secret-B', 'X-Secret-A', 'aaa', 'X-Secret-B', 'bbb', 'Connection', 'keep-alive', 'ETag', '"v1"');
+    expect(relayedResponseHeaders(upstream, [], NAMES)).toEqual(['etag', '"v1"']);
+    expect(relayedResponseHeaders(['Connection', 'x-a, x-b', 'connection', 'x-c', 'x-a', '1', 'x-b', '2', 'x-c', '3', 'x-d', '4'], [], NAMES)).toEqual(['x-d', '4']);
+  });
+
   it('keeps values byte for byte (latin1), from Buffers as from strings', () => {
     const value = 'caf\u00e9; q="x"';
     expect(relayedResponseHeaders(raw('X-Note', value), [], NAMES)).toEqual(['x-note', value]);
@@ -136,10 +142,26 @@ describe("the upstream's Set-Cookie for a token cookie (only tokengate sets thos
     expect(relayedResponseHeaders(['SET-COOKIE', 'access_token=x', 'set-cookie', 'refresh_token=y', 'Set-Cookie', 'a=1'], [], NAMES)).toEqual(['set-cookie', 'a=1']);
   });
 
-  it('withoutTokenCookies (the 101 a WebSocket upstream answers): drops the same lines, keeps every other line as it came', () => {
+  it('relayedUpgradeHeaders (the 101 a WebSocket upstream answers): drops the same lines, keeps every other line as it came', () => {
     const head = ['Upgrade', 'websocket', 'Connection', 'Upgrade', 'Set-Cookie', ' access_token =x', 'set-cookie', 'a=1', 'SET-COOKIE', 'refresh_token=y', 'Sec-WebSocket-Accept', 'k'];
-    expect(withoutTokenCookies(head, NAMES)).toEqual(['Upgrade', 'websocket', 'Connection', 'Upgrade', 'set-cookie', 'a=1', 'Sec-WebSocket-Accept', 'k']);
+    expect(relayedUpgradeHeaders(head, [], NAMES)).toEqual(['Upgrade', 'websocket', 'Connection', 'Upgrade', 'set-cookie', 'a=1', 'Sec-WebSocket-Accept', 'k']);
     const clean = ['Upgrade', 'websocket', 'Set-Cookie', 'access_token2=x'];
-    expect(withoutTokenCookies(clean, NAMES)).toBe(clean);
+    expect(relayedUpgradeHeaders(clean, [['x-request-id', 'rid']], NAMES)).toBe(clean);
+  });
+});
+
+describe("the upstream's header-mode token headers (only tokengate sends X-Access-Token / X-Refresh-Token)", () => {
+  it('are dropped from a relayed answer in any letter case, with or without a reissue of ours', () => {
+    const upstream = ['X-Access-Token', 'planted', 'x-refresh-token', 'planted-too', 'X-ACCESS-TOKEN', 'again', 'ETag', '"v1"'];
+    expect(relayedResponseHeaders(upstream, [['x-request-id', 'rid']], NAMES)).toEqual(['x-request-id', 'rid', 'etag', '"v1"']);
+    expect(relayedResponseHeaders(upstream.map((v) => Buffer.from(v, 'latin1')), [], NAMES)).toEqual(['etag', '"v1"']);
+    const ours: [string, string][] = [['x-request-id', 'rid'], ['x-access-token', 'ours']];
+    expect(relayedResponseHeaders(upstream, ours, NAMES)).toEqual(['x-request-id', 'rid', 'x-access-token', 'ours', 'etag', '"v1"']);
+  });
+
+  it("are dropped from a WebSocket 101, as are the names ours sets there (one X-Request-Id, ours), while Set-Cookie lines add up", () => {
+    const head = ['Upgrade', 'websocket', 'X-Access-Token', 'planted', 'X-Refresh-Token', 'p', 'X-Request-Id', 'theirs', 'Cache-Control', 'max-age=60', 'Set-Cookie', 'a=1'];
+    const ours: [string, string][] = [['x-request-id', 'rid'], ['set-cookie', 'access_token=t'], ['cache-control', 'no-store']];
+    expect(relayedUpgradeHeaders(head, ours, NAMES)).toEqual(['Upgrade', 'websocket', 'Set-Cookie', 'a=1']);
   });
 });
