@@ -120,6 +120,9 @@ const text = (field: RawField): string => (typeof field === 'string' ? field : f
  */
 const GATEWAY_OWNED_RESPONSE = new Set(['x-access-token', 'x-refresh-token']);
 
+/** What an upstream answer never passes on, looked up once per line: hop-by-hop and {@link GATEWAY_OWNED_RESPONSE}. */
+const NOT_RELAYED = new Set([...HOP_BY_HOP, ...GATEWAY_OWNED_RESPONSE]);
+
 /**
  * The upstream's response header lines the client receives, as the flat `[name, value, …]`
  * list `writeHead` takes and `rawHeaders` holds: tokengate's own (`ours`) first, then the
@@ -139,7 +142,7 @@ export function relayedResponseHeaders(raw: readonly RawField[], ours: readonly 
       if (!listsNothing(value)) listed = union(listed, connectionListed(text(value)));
       continue;
     }
-    if (HOP_BY_HOP.has(name) || GATEWAY_OWNED_RESPONSE.has(name)) continue;
+    if (NOT_RELAYED.has(name)) continue;
     if (name === 'set-cookie') {
       const value = text(raw[i + 1]!);
       if (!setsTokenCookie(value, names)) out.push(name, value);
