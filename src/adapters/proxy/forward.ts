@@ -78,11 +78,19 @@ export function forward(ex: Exchange, deps: ProxyDeps, done: (status: number, er
       headersTimeout: upstreamTimeoutMs,
       bodyTimeout: upstreamTimeoutMs,
     },
-    new Relay(ex, deps, done),
+    new Relay(ex, deps, hasBody, done),
   );
 }
 
 const noop = (): void => {};
+
+/**
+ * undici's "Content-Length mismatch" on a 204 or 304: answers that never have a body (RFC 9110
+ * §6.4.1), whose `Content-Length` (a 304 may carry the representation's) it counts as a body
+ * that did not come.
+ */
+const isBodilessLengthMismatch = (status: number, err: Error): boolean =>
+  (status === 204 || status === 304) && (err as { code?: unknown }).code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH';
 
 /** The `Content-Length` among relayed header lines (lower-case names), or -1. */
 function declaredLength(headers: readonly string[]): number {
@@ -106,6 +114,14 @@ export const CLIENT_CLOSED_REQUEST = 499;
  * drains, and undici would keep that upstream connection paused for good, until every
  * connection of the pool was (docs/security.md §15).
  *
+ * The head is written with the first body byte or the end, as Node would send it anyway (it
+ * holds a head until then), so an upstream that fails after its head but before any byte of
+ * its body gets the client a 502/504 rather than an empty reply; a 204 or 304 whose
+ * `Content-Length` undici counts as a missing body is relayed as the bodiless answer it is.
+ * When the client's upload has not fully arrived by then (the upstream answered early, or
+ * failed), the answer closes the connection: undici has let go of the request body, so the
+ * rest would never be read and the connection would hang until its keep-alive timeout.
+ *
  * It implements undici 7's raw handler interface (`onConnect`, `onHeaders`, `onData`,
  * `onComplete`, `onError`), the one its clients call internally: the newer `onResponse*`
  * interface is an adapter over it that parses every header line into an object first
@@ -113,8 +129,10 @@ export const CLIENT_CLOSED_REQUEST = 499;
  */
 class Relay implements Dispatcher.DispatchHandler {
   private readonly started = performance.now();
-  /** The upstream's status once its headers were relayed; 0 before. */
+  /** The upstream's status once its headers arrived; 0 before. */
   private status = 0;
+  /** The relayed head while it waits for the first body byte or the end; null before and once written. */
+  private head: string[] | null = null;
   private finished = false;
   private abort: ((reason?: Error) => void) | null = null;
   /** Undici's, to carry on once the client's socket has drained. */
@@ -127,6 +145,8 @@ class Relay implements Dispatcher.DispatchHandler {
   constructor(
     private readonly ex: Exchange,
     private readonly deps: ProxyDeps,
+    /** The request has a body (undici reads it from `ex.req`). */
+    private readonly hasBody: boolean,
     private readonly done: (status: number, error?: DomainError) => void,
   ) {
     // A ServerResponse emits `close` once it is done, finished or not.
@@ -148,26 +168,43 @@ class Relay implements Dispatcher.DispatchHandler {
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
     if (this.finished || statusCode < 200) return true; // aborted already; 1xx answers are not relayed
     const { ex, deps } = this;
-    const { res } = ex;
     deps.metrics.upstreamAnswered(ex.match.route.prefix, statusCode, (performance.now() - this.started) / 1000);
-    try {
-      const headers = relayedResponseHeaders(rawHeaders, ex.ours, deps.settings);
-      this.whole = declaredLength(headers);
-      res.writeHead(statusCode, headers);
-    } catch (e) {
-      // A header value Node refuses to send: nothing was written, the client gets a 502.
-      deps.logger.warn({ err: e, requestId: ex.requestId }, 'upstream answer not relayable');
-      this.finish(0, new DomainError('bad_gateway', 'the upstream answer could not be relayed'));
-      this.abort?.(new Error('the upstream answer could not be relayed'));
-      return false;
-    }
+    const headers = relayedResponseHeaders(rawHeaders, ex.ours, deps.settings);
+    this.whole = declaredLength(headers);
+    this.head = headers;
     this.status = statusCode;
     this.resume = resume;
     return true;
   }
 
+  /** Writes the waiting head; false (the exchange then ended with a 502) when Node refuses one of its values. */
+  private writeHead(head: string[]): boolean {
+    const { ex } = this;
+    this.head = null;
+    this.closeIfUploadUnread();
+    try {
+      ex.res.writeHead(this.status, head);
+      return true;
+    } catch (e) {
+      // A header value Node refuses to send: nothing was written, the client gets a 502.
+      this.deps.logger.warn({ err: e, requestId: ex.requestId }, 'upstream answer not relayable');
+      this.finish(0, new DomainError('bad_gateway', 'the upstream answer could not be relayed'));
+      this.abort?.(new Error('the upstream answer could not be relayed'));
+      return false;
+    }
+  }
+
+  /**
+   * The answer closes the client's connection when its upload has not fully arrived: undici
+   * let go of the request body when the exchange ended, so nothing would read the rest.
+   */
+  private closeIfUploadUnread(): void {
+    if (this.hasBody && !this.ex.req.complete) this.ex.res.shouldKeepAlive = false;
+  }
+
   onData(chunk: Buffer): boolean {
     if (this.finished) return true;
+    if (this.head !== null && !this.writeHead(this.head)) return true;
     const { res } = this.ex;
     if (chunk.length === this.whole) {
       // The whole body in one chunk: headers and body leave in one `end`, which, unlike
@@ -184,6 +221,7 @@ class Relay implements Dispatcher.DispatchHandler {
 
   onComplete(): void {
     if (this.finished) return;
+    if (this.head !== null && !this.writeHead(this.head)) return;
     if (!this.endedWithBody) this.ex.res.end();
     this.finish(this.status);
   }
@@ -191,15 +229,19 @@ class Relay implements Dispatcher.DispatchHandler {
   onError(err: Error): void {
     if (this.finished) return;
     const { ex, deps } = this;
-    if (this.status !== 0) {
-      // Headers already went out: the client's connection is torn down, never a clean (truncated) end.
+    if (this.head !== null && isBodilessLengthMismatch(this.status, err)) return this.onComplete();
+    if (this.status !== 0 && this.head === null) {
+      // Part of the answer went out: the client's connection is torn down, never a clean (truncated) end.
       ex.res.destroy();
       this.finish(this.status);
       return;
     }
     deps.logger.warn({ err, requestId: ex.requestId, upstream: ex.match.origin }, 'upstream request failed');
     const error = upstreamError(err);
-    deps.metrics.upstreamAnswered(ex.match.route.prefix, error.code === 'gateway_timeout' ? 504 : 502, (performance.now() - this.started) / 1000);
+    // An upstream that failed after its head was counted by that head's status already.
+    if (this.status === 0) deps.metrics.upstreamAnswered(ex.match.route.prefix, error.code === 'gateway_timeout' ? 504 : 502, (performance.now() - this.started) / 1000);
+    this.head = null;
+    this.closeIfUploadUnread();
     this.finish(0, error);
   }
 
