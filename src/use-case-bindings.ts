@@ -44,8 +44,9 @@ export function bindUseCases(c: Container): void {
     [T.Signer, T.Revocations, T.Spender, T.Issuer, T.SessionSettings, T.Clock, T.Metrics],
   );
   c.bind(T.Starter).toResolvedValue(
-    (s: SessionRepository, i: TokenIssuer, ids: IdGenerator, k: Clock, a: AuditLog, st: SessionSettings, m: Metrics) => new SessionStarter(s, i, ids, k, a, st, m),
-    [T.Sessions, T.Issuer, T.Ids, T.Clock, T.Audit, T.SessionSettings, T.Metrics],
+    (s: SessionRepository, u: UserRepository, i: TokenIssuer, ids: IdGenerator, k: Clock, a: AuditLog, st: SessionSettings, m: Metrics) =>
+      new SessionStarter(s, u, i, ids, k, a, st, m),
+    [T.Sessions, T.Users, T.Issuer, T.Ids, T.Clock, T.Audit, T.SessionSettings, T.Metrics],
   );
   bindSecondFactorUseCases(c);
   c.bind(T.Login).toResolvedValue(

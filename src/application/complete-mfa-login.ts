@@ -44,6 +44,9 @@ export class CompleteMfaLogin {
     if (verified.state !== 'valid') throw badToken();
     const user = await this.users.findById(verified.claims.sub);
     if (!user || user.disabled) throw badToken();
+    // Disabled, re-enabled or given a new password after the password step (in a later second
+    // than the mfaToken's): that step no longer stands, start again.
+    if (Math.floor(user.updatedAt / 1000) > verified.claims.iat) throw badToken();
     const username = normalizeUsername(user.username);
     const wait = await this.throttle.attempt(username, ctx.ip);
     if (wait > 0) {

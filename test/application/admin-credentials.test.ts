@@ -52,3 +52,57 @@ describe('DisableUser and ChangePassword', () => {
     await expect(run(h)).rejects.toMatchObject({ code: 'not_found' });
   });
 });
+
+/**
+ * A login verifies the password for tens of milliseconds before it stores its session; a
+ * DisableUser or ChangePassword that runs in that time sweeps the user's sessions before the
+ * new one exists. Regression: that session survived (admitted for its access token's life,
+ * refreshable for SESSION_MAX_LIFETIME) though the user was disabled or the password changed.
+ */
+describe('a login in flight while DisableUser or ChangePassword runs', () => {
+  /** Runs once, right before the next session is stored: the admin action landing mid-login. */
+  let beforeStore: (() => Promise<unknown>) | null = null;
+  let h: AppHarness;
+  beforeEach(async () => {
+    beforeStore = null;
+    h = createAppHarness({}, (inner) =>
+      new Proxy(inner, {
+        get(target, name, receiver) {
+          if (name === 'create') {
+            return async (...args: Parameters<typeof inner.create>) => {
+              const hook = beforeStore;
+              beforeStore = null;
+              await hook?.();
+              return target.create(...args);
+            };
+          }
+          const value = Reflect.get(target, name, receiver) as unknown;
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      }),
+    );
+    await h.addUser(ALICE.username, ALICE.password, []);
+  });
+
+  const liveSessions = async () => {
+    const user = await h.users.findByUsername('alice');
+    return h.sessions.listActiveForUser(user!.id, h.clock.now());
+  };
+
+  it.each([
+    ['DisableUser', 'user_disabled', () => h.useCases.disableUser.execute('alice')],
+    ['ChangePassword', 'password_changed', () => h.useCases.changePassword.execute('alice', 'a brand new password')],
+  ])('%s landing between the password check and the stored session: the login is refused and leaves no live session', async (_, reason, admin) => {
+    beforeStore = admin;
+    await expect(h.login('alice', ALICE.password)).rejects.toMatchObject({ code: 'invalid_credentials' });
+    expect(beforeStore).toBeNull();
+    expect(await liveSessions()).toEqual([]);
+    expect(h.audit.ofType('login_failure')).toEqual([expect.objectContaining({ reason })]);
+  });
+
+  it('an unrelated write to the user (a second login) changes nothing: the login succeeds', async () => {
+    beforeStore = () => h.login('alice', ALICE.password);
+    await expect(h.login('alice', ALICE.password)).resolves.toMatchObject({ reissued: ['access', 'refresh'] });
+    expect(await liveSessions()).toHaveLength(2);
+  });
+});

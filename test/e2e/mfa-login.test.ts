@@ -3,6 +3,7 @@ import { expectError, forEachStorage, itKeepsSecretsOutOfLogs, TTL, useGateway, 
 import { jwtHeader, jwtPayload } from '../support/e2e-jwt';
 import { codeAt, codeStep, enrol, passwordStep } from '../support/e2e-totp';
 import { describeWithRedis } from '../support/redis';
+import { TYPES } from '../../src/container';
 
 const FORM = 'application/x-www-form-urlencoded';
 const form = (fields: Record<string, string>): string => new URLSearchParams(fields).toString();
@@ -72,6 +73,19 @@ function mfaJourneys(gateway: () => Gateway): void {
     expectError(await codeStep(gw, token, codeAt(secret, gw.clock.now(), 1)), 401, 'invalid_token');
     gw.advance(1);
     expectError(await codeStep(gw, await passwordStep(gw, user), code), 401, 'invalid_credentials');
+  });
+
+  it('an mfaToken from before a password change is refused (invalid_token): the password step no longer stands; the new password\'s works', async () => {
+    const gw = gateway();
+    const user = await gw.addUser();
+    const { secret } = await enrol(gw, user);
+    gw.advance(31);
+    const token = await passwordStep(gw, user);
+    gw.advance(1);
+    const password = 'a brand new password 0123';
+    await gw.comp.container.get(TYPES.ChangePassword).execute(user.username, password);
+    expectError(await codeStep(gw, token, codeAt(secret, gw.clock.now())), 401, 'invalid_token');
+    expect((await codeStep(gw, await passwordStep(gw, { ...user, password }), codeAt(secret, gw.clock.now()))).status).toBe(200);
   });
 
   it('accepts one step of drift either way, not two', async () => {
