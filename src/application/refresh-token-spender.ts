@@ -44,7 +44,8 @@ export class RefreshTokenSpender {
       if (session && session.userId !== claims.sub) throw reject('invalid_token');
       const use = classifyRefreshUse(session, claims.jti, now, this.settings.refreshReuseGrace * 1000);
       if (use === 'revoked') {
-        if (session?.revokedAt != null) this.revocations.add([session.id], session.revokedAt);
+        // Recorded at this process's clock: the revoker's may be far behind (SPEC §6).
+        if (session?.revokedAt != null) this.revocations.add([session.id], now);
         throw reject('token_revoked');
       }
       if (use === 'lifetime_over') throw reject('login_required', 'the session reached its maximum lifetime');

@@ -56,6 +56,44 @@ forEachStorage('security: revocation across instances with skewed clocks', (targ
   });
 });
 
+/**
+ * Regression: a refresh with a revoked session's token re-recorded that revocation at the
+ * revoking instance's clock. With that clock behind by more than an access token's life, the
+ * next poll dropped the entry as expired, and the session's access tokens passed again.
+ */
+forEachStorage('security: a refresh on an instance ahead of the one that revoked', (target) => {
+  let ahead: SecurityGateway;
+  let behind: SecurityGateway;
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tokengate-skew2-'));
+    const shared: StorageTarget = { kind: target().kind, databaseUrl: () => target().databaseUrl(dir) };
+    const lifetimes = { ACCESS_TOKEN_TTL: '60s', REFRESH_TOKEN_TTL: '1h', SESSION_MAX_LIFETIME: '2h' };
+    ahead = await SecurityGateway.start(shared, lifetimes, dir);
+    behind = await SecurityGateway.start(shared, lifetimes, mkdtempSync(join(tmpdir(), 'tokengate-skew2-b-')));
+    behind.advance(-300);
+  });
+  afterAll(async () => {
+    await behind?.stop();
+    await ahead?.stop();
+  });
+  const poll = (gw: SecurityGateway) => (gw.comp.container.get(TYPES.Revocations) as unknown as { poll(): Promise<void> }).poll();
+
+  it('keeps the revocation for the access token\'s life on its own clock: its access token stays token_revoked', async () => {
+    const user = await ahead.addUser();
+    const t = await ahead.login(user);
+    await poll(ahead);
+    // `tokengate session revoke` run where the clock is five minutes behind.
+    const sid = JSON.parse(Buffer.from(t.access.split('.')[1]!, 'base64url').toString()).sid as string;
+    expect(await behind.comp.container.get(TYPES.RevokeSession).execute(sid)).toBe(true);
+    // Before `ahead` polls: its refresh finds the revocation in storage.
+    expectError(await ahead.http().post('/auth/refresh').send({ refreshToken: t.refresh }), 401, 'token_revoked');
+    expectError(await ahead.me(t.access), 401, 'token_revoked');
+    ahead.advance(2);
+    await poll(ahead);
+    expectError(await ahead.me(t.access), 401, 'token_revoked');
+  });
+});
+
 describe('security: an instance starting with a clock ahead of its peers', () => {
   it('still loads a revocation made just before its start by an instance 20 minutes behind', async () => {
     const sessions = new MemorySessionRepository();
@@ -65,5 +103,20 @@ describe('security: an instance starting with a clock ahead of its peers', () =>
     const list = new PollingRevocationList(sessions, new FixedClock(T0 + 20 * 60_000), { intervalMs: 5_000, retainMs: 65_000 });
     await list.poll();
     expect(list.isRevoked(s.id)).toBe(true);
+  });
+});
+
+describe('security: a revocation learnt twice', () => {
+  it('keeps the later of its two times: recorded again with an earlier one, it is not dropped sooner', async () => {
+    const clock = new FixedClock(T0);
+    const list = new PollingRevocationList(new MemorySessionRepository(), clock, { intervalMs: 5_000, retainMs: 65_000 });
+    list.add(['s1'], T0);
+    list.add(['s1'], T0 - 10 * 60_000);
+    clock.advance(60_000);
+    await list.poll();
+    expect(list.isRevoked('s1')).toBe(true);
+    clock.advance(6_000);
+    await list.poll();
+    expect(list.isRevoked('s1')).toBe(false);
   });
 });

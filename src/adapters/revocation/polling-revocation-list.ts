@@ -38,9 +38,14 @@ export class PollingRevocationList implements RevocationList {
     return this.revoked.has(sessionId);
   }
 
+  /** An entry already known keeps the later of its two times: a revocation is never forgotten sooner for being learnt twice. */
   add(sessionIds: readonly string[], at: number): void {
-    const fresh = sessionIds.filter((id) => !this.revoked.has(id));
-    for (const id of sessionIds) this.revoked.set(id, at);
+    const fresh: string[] = [];
+    for (const id of sessionIds) {
+      const known = this.revoked.get(id);
+      if (known === undefined) fresh.push(id);
+      this.revoked.set(id, known === undefined ? at : Math.max(known, at));
+    }
     this.notify(fresh);
   }
 

@@ -5,6 +5,6 @@
 export interface RevocationList {
   /** Synchronous and storage-free: it runs on every request. */
   isRevoked(sessionId: string): boolean;
-  /** Records revocations made by this instance. `at` in milliseconds. */
+  /** Records revocations made or learnt by this instance, `at` in milliseconds on its own clock. */
   add(sessionIds: readonly string[], at: number): void;
 }
