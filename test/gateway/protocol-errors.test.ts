@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import net from 'node:net';
 import { RunningGateway, type UserSession } from '../support/gateway-harness';
 import { RecordingUpstream } from '../support/gateway-upstream';
@@ -101,6 +102,32 @@ describe('an HTTP/1.1 request without Host (RFC 9112 §3.2)', () => {
     const proxied = await raw(gw.port, `GET /api/empty-host HTTP/1.1\r\nHost:\r\nCookie: ${s.cookie}\r\nConnection: close\r\n\r\n`);
     expect(proxied.status).toBe(200);
     expect(up.requests.at(-1)?.url).toBe('/api/empty-host');
+  });
+});
+
+/**
+ * Regression: `Transfer-Encoding: gzip, chunked` passes Node's parser, which undoes the chunks
+ * but not the gzip; the upstream got the coded bytes as a plain body. Refused as malformed
+ * (nginx answers 501), on every path; `chunked` alone, in any case, is proxied as before.
+ */
+describe('a request body in a transfer coding other than chunked alone', () => {
+  const gzipped = (line: string) => `${line}\r\nHost: gw\r\nCookie: ${s.cookie}\r\nTransfer-Encoding: gzip, chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n`;
+  it.each([
+    ['a proxied path', 'POST /api/items HTTP/1.1'],
+    ['an auth endpoint', 'POST /auth/refresh HTTP/1.1'],
+    ['forward-auth', 'GET /auth/verify HTTP/1.1'],
+  ])('%s: 400 invalid_request naming Transfer-Encoding, nothing forwarded', async (_name, line) => {
+    const before = up.requests.length;
+    const a = await raw(gw.port, gzipped(line));
+    expectJsonError(a, 400, 'invalid_request');
+    expect(JSON.parse(a.body).error_description).toMatch(/Transfer-Encoding/);
+    expect(up.requests.length).toBe(before);
+  });
+
+  it('Transfer-Encoding: chunked (any case) is proxied, body and all', async () => {
+    const a = await raw(gw.port, `POST /api/chunked HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer ${s.access}\r\nTransfer-Encoding: Chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n`);
+    expect(a.status).toBe(200);
+    expect(up.requests.at(-1)).toMatchObject({ url: '/api/chunked', bodyBytes: 3, bodySha256: createHash('sha256').update('abc').digest('hex') });
   });
 });
 

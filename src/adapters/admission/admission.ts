@@ -6,7 +6,7 @@ import { hasSecondFactor } from '../../domain/second-factor';
 import { crossSiteRefusal, isUnsafeMethod } from '../http/csrf';
 import type { RouteMatch, RouteTable } from '../proxy/route-table';
 import { NO_REISSUE, type Reissue } from './reissue-headers';
-import { NO_HOST, readRequest, type FactsSettings, type RequestFacts } from './request-facts';
+import { readRequest, WHOLE_REQUEST_REFUSALS, type FactsSettings, type RequestFacts } from './request-facts';
 
 /** What admission decided; small writers turn it into a proxied response, a 101, a verify answer or a refusal. */
 export type Refused = { kind: 'refuse'; facts: RequestFacts; error: DomainError; reissue: Reissue };
@@ -56,11 +56,12 @@ export class Admission {
 
   /**
    * Whether tokengate answers this request itself (its prefix, health, metrics, JWKS): by the
-   * canonical key, or by the raw path when there is none. Never a request without `Host`: the
-   * proxy's admission refuses it (400), on every transport.
+   * canonical key, or by the raw path when there is none. Never a request refused as a whole
+   * (no `Host`, a body in a coding other than `chunked`): the proxy's admission refuses it
+   * (400), on every transport.
    */
   owns(facts: RequestFacts): boolean {
-    if (facts.refusal === NO_HOST) return false;
+    if (facts.refusal !== null && WHOLE_REQUEST_REFUSALS.has(facts.refusal)) return false;
     const key = facts.canonical?.key ?? (facts.req.url ?? '').split('?', 1)[0]!.toLowerCase();
     return key === this.prefixKey || key.startsWith(`${this.prefixKey}/`) || this.system.has(key);
   }

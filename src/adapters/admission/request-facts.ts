@@ -30,12 +30,24 @@ export interface FactsSettings {
  */
 export const NO_HOST = 'an HTTP/1.1 request needs a Host header';
 
+/**
+ * The {@link RequestFacts.refusal} of a request body in a transfer coding other than `chunked`
+ * alone (`gzip, chunked`): Node reads the chunks but not the coding, and the upstream would get
+ * coded bytes as a plain body. nginx answers such a request 501; tokengate refuses it as malformed.
+ */
+export const UNSUPPORTED_CODING = 'a request body may only be sent with Transfer-Encoding: chunked';
+
+/** Refusals of the request as a whole, not of its path: whatever the path, the proxy's admission answers them (400). */
+export const WHOLE_REQUEST_REFUSALS: ReadonlySet<string> = new Set([NO_HOST, UNSUPPORTED_CODING]);
+
 /** Reads a request's facts; `requestId` when a caller (Koa) already fixed it. */
 export function readRequest(req: IncomingMessage, settings: FactsSettings, requestId?: string): RequestFacts {
   let canonical: CanonicalPath | null = null;
   let refusal: string | null = null;
   if (req.headers.host === undefined && req.httpVersionMajor === 1 && req.httpVersionMinor === 1) {
     refusal = NO_HOST;
+  } else if (req.headers['transfer-encoding'] !== undefined && !isChunkedOnly(req.headers['transfer-encoding'])) {
+    refusal = UNSUPPORTED_CODING;
   } else {
     try {
       canonical = canonicalPath(req.url ?? '/');
@@ -56,3 +68,5 @@ export function readRequest(req: IncomingMessage, settings: FactsSettings, reque
 }
 
 const single = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? undefined : v);
+
+const isChunkedOnly = (te: string): boolean => te.length === 7 ? te.toLowerCase() === 'chunked' : te.trim().toLowerCase() === 'chunked';
