@@ -11,25 +11,41 @@ import { expectError, forEachStorage, SecurityGateway, type StorageTarget } from
 /** Long enough that a token made on the lagging instance is still live on the other. */
 const LIFETIMES = { ACCESS_TOKEN_TTL: '10m', REFRESH_TOKEN_TTL: '1h', SESSION_MAX_LIFETIME: '2h' };
 
+/** A revocation list's poll, run now (its timer runs every `REVOCATION_TTL`). */
+const poll = (gw: SecurityGateway) => (gw.comp.container.get(TYPES.Revocations) as unknown as { poll(): Promise<void> }).poll();
+
+/**
+ * Two gateways on one store for the describe block, the second's clock `lagSeconds` behind
+ * the first's; started before its tests, stopped after.
+ */
+function skewedPair(target: () => StorageTarget, lagSeconds: number, lifetimes: Record<string, string>): { ahead: () => SecurityGateway; behind: () => SecurityGateway } {
+  let ahead: SecurityGateway;
+  let behind: SecurityGateway;
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tokengate-skew-'));
+    const shared: StorageTarget = { kind: target().kind, databaseUrl: () => target().databaseUrl(dir) };
+    ahead = await SecurityGateway.start(shared, lifetimes, dir);
+    behind = await SecurityGateway.start(shared, lifetimes, mkdtempSync(join(tmpdir(), 'tokengate-skew-b-')));
+    behind.advance(-lagSeconds);
+  });
+  afterAll(async () => {
+    await behind?.stop();
+    await ahead?.stop();
+  });
+  return { ahead: () => ahead, behind: () => behind };
+}
+
 /**
  * Issue 12 #7: revocation reaches other instances however far apart their clocks are. Two
  * gateways on one store; B's clock lags A's by a minute (far more than REVOCATION_TTL).
  */
 forEachStorage('security: revocation across instances with skewed clocks', (target) => {
+  const pair = skewedPair(target, 60, LIFETIMES);
   let a: SecurityGateway;
   let b: SecurityGateway;
-  beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tokengate-skew-'));
-    const shared: StorageTarget = { kind: target().kind, databaseUrl: () => target().databaseUrl(dir) };
-    a = await SecurityGateway.start(shared, LIFETIMES, dir);
-    b = await SecurityGateway.start(shared, LIFETIMES, mkdtempSync(join(tmpdir(), 'tokengate-skew-b-')));
-    b.advance(-60);
+  beforeAll(() => {
+    ({ ahead: a, behind: b } = { ahead: pair.ahead(), behind: pair.behind() });
   });
-  afterAll(async () => {
-    await b?.stop();
-    await a?.stop();
-  });
-  const poll = (gw: SecurityGateway) => (gw.comp.container.get(TYPES.Revocations) as unknown as { poll(): Promise<void> }).poll();
 
   it('a logout on the lagging instance reaches the other at its next poll', async () => {
     const user = await a.addUser();
@@ -62,21 +78,12 @@ forEachStorage('security: revocation across instances with skewed clocks', (targ
  * next poll dropped the entry as expired, and the session's access tokens passed again.
  */
 forEachStorage('security: a refresh on an instance ahead of the one that revoked', (target) => {
+  const pair = skewedPair(target, 300, { ACCESS_TOKEN_TTL: '60s', REFRESH_TOKEN_TTL: '1h', SESSION_MAX_LIFETIME: '2h' });
   let ahead: SecurityGateway;
   let behind: SecurityGateway;
-  beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tokengate-skew2-'));
-    const shared: StorageTarget = { kind: target().kind, databaseUrl: () => target().databaseUrl(dir) };
-    const lifetimes = { ACCESS_TOKEN_TTL: '60s', REFRESH_TOKEN_TTL: '1h', SESSION_MAX_LIFETIME: '2h' };
-    ahead = await SecurityGateway.start(shared, lifetimes, dir);
-    behind = await SecurityGateway.start(shared, lifetimes, mkdtempSync(join(tmpdir(), 'tokengate-skew2-b-')));
-    behind.advance(-300);
+  beforeAll(() => {
+    ({ ahead, behind } = { ahead: pair.ahead(), behind: pair.behind() });
   });
-  afterAll(async () => {
-    await behind?.stop();
-    await ahead?.stop();
-  });
-  const poll = (gw: SecurityGateway) => (gw.comp.container.get(TYPES.Revocations) as unknown as { poll(): Promise<void> }).poll();
 
   it('keeps the revocation for the access token\'s life on its own clock: its access token stays token_revoked', async () => {
     const user = await ahead.addUser();
