@@ -44,7 +44,8 @@ forEachStorage('security: revocation across instances with skewed clocks', (targ
   let a: SecurityGateway;
   let b: SecurityGateway;
   beforeAll(() => {
-    ({ ahead: a, behind: b } = { ahead: pair.ahead(), behind: pair.behind() });
+    a = pair.ahead();
+    b = pair.behind();
   });
 
   it('a logout on the lagging instance reaches the other at its next poll', async () => {
@@ -82,7 +83,8 @@ forEachStorage('security: a refresh on an instance ahead of the one that revoked
   let ahead: SecurityGateway;
   let behind: SecurityGateway;
   beforeAll(() => {
-    ({ ahead, behind } = { ahead: pair.ahead(), behind: pair.behind() });
+    ahead = pair.ahead();
+    behind = pair.behind();
   });
 
   it('keeps the revocation for the access token\'s life on its own clock: its access token stays token_revoked', async () => {

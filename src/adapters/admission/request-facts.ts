@@ -69,4 +69,4 @@ export function readRequest(req: IncomingMessage, settings: FactsSettings, reque
 
 const single = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? undefined : v);
 
-const isChunkedOnly = (te: string): boolean => te.length === 7 ? te.toLowerCase() === 'chunked' : te.trim().toLowerCase() === 'chunked';
+const isChunkedOnly = (te: string): boolean => te.trim().toLowerCase() === 'chunked';
